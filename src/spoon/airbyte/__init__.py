@@ -1,0 +1,1 @@
+"""airbyte: see cli.py."""

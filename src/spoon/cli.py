@@ -1,0 +1,146 @@
+"""The `spoon` command line (typer). Heavy modules are imported inside each command."""
+
+from __future__ import annotations
+
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+
+from spoon.errors import SpoonError
+
+app = typer.Typer(
+    help="Willow's Spoon: Shopify analytics for a small business.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+console = Console(stderr=True)
+
+
+def _subapps() -> None:
+    from spoon.airbyte.cli import app as airbyte_app
+    from spoon.bootstrap.cli import app as bootstrap_app
+
+    app.add_typer(bootstrap_app, name="bootstrap", help="Create the cloud side (Snowflake, AWS).")
+    app.add_typer(airbyte_app, name="airbyte", help="Airbyte connection as code: plan, apply, export.")
+
+
+@app.command()
+def demo(
+    orders: Annotated[int | None, typer.Option(help="Orders in the demo shop.")] = None,
+    days: Annotated[int | None, typer.Option(help="Days of history.")] = None,
+    seed: Annotated[int | None, typer.Option(help="Generator seed.")] = None,
+) -> None:
+    """Generate the demo shop and run the whole embedded pipeline, then print a summary."""
+    from spoon.pipeline import run_demo
+
+    run_demo(orders=orders, days=days, seed=seed)
+
+
+@app.command()
+def extract(
+    source: Annotated[
+        str | None, typer.Option(help="demo | shopify | airbyte (default: SPOON_SOURCE).")
+    ] = None,
+    seed: Annotated[int | None, typer.Option(help="Demo: generator seed.")] = None,
+    orders: Annotated[int | None, typer.Option(help="Demo: orders in the history.")] = None,
+    days: Annotated[int | None, typer.Option(help="Demo: days of history.")] = None,
+    start: Annotated[date | None, typer.Option(formats=["%Y-%m-%d"], help="Demo: first day.")] = None,
+    until: Annotated[
+        date | None,
+        typer.Option(formats=["%Y-%m-%d"], help="Demo: sync the shop as it was on this day."),
+    ] = None,
+) -> None:
+    """Extract the shop into the lake (one Airbyte-style sync)."""
+    from spoon.pipeline import extract as do_extract
+
+    do_extract(source=source, seed=seed, orders=orders, days=days, start=start, until=until)
+
+
+@app.command()
+def load() -> None:
+    """Load new lake files into the warehouse's raw tables (each file once)."""
+    from spoon.pipeline import load as do_load
+
+    do_load()
+
+
+@app.command()
+def transform(
+    select: Annotated[str | None, typer.Option(help="dbt selection (default: everything).")] = None,
+    full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models.")] = False,
+) -> None:
+    """Build and test the dbt models (staging -> intermediate -> marts)."""
+    from spoon.pipeline import transform as do_transform
+
+    do_transform(select=select, full_refresh=full_refresh)
+
+
+@app.command()
+def run(
+    source: Annotated[str | None, typer.Option(help="demo | shopify | airbyte.")] = None,
+) -> None:
+    """Run extract -> load -> transform, then print the summary."""
+    from spoon.pipeline import run_all
+
+    run_all(source=source)
+
+
+@app.command()
+def summary() -> None:
+    """Print the sales summary (totals and the last 7 days)."""
+    from spoon.pipeline import print_summary
+
+    print_summary()
+
+
+@app.command()
+def dashboard(
+    port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
+) -> None:
+    """Serve the dashboard on 127.0.0.1."""
+    from spoon.dashboard_runner import serve
+
+    serve(port=port)
+
+
+@app.command()
+def doctor() -> None:
+    """Show the settings (secrets masked) and check each connection."""
+    from spoon.doctor import run_doctor
+
+    if not run_doctor():
+        raise typer.Exit(1)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Entry point: turn a `SpoonError` into one line on stderr and a non-zero exit."""
+    _subapps()
+    try:
+        app(args=argv, standalone_mode=False)
+    except SpoonError as err:
+        console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
+        sys.exit(err.exit_code)
+    except typer.Exit as exit_:
+        sys.exit(exit_.exit_code)
+    except typer.Abort:
+        console.print("aborted")
+        sys.exit(130)
+    except Exception as err:  # click usage errors
+        import click
+
+        if isinstance(err, click.ClickException):
+            err.show()
+            sys.exit(err.exit_code)
+        raise
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
+
+
+__all__ = ["Path", "app", "main"]

@@ -1,0 +1,1 @@
+"""The demo shop: a deterministic Shopify generator and its ground truth."""

@@ -1,0 +1,27 @@
+"""Errors a user can act on. The CLI prints `str(error)` on one line and exits non-zero."""
+
+from __future__ import annotations
+
+
+class SpoonError(Exception):
+    """Base class: the message says what is wrong and how to fix it, on one line."""
+
+    exit_code = 1
+
+
+class SettingsError(SpoonError):
+    """A setting is missing or has a wrong value."""
+
+    exit_code = 2
+
+
+class LakeError(SpoonError):
+    """The lake cannot be read or written."""
+
+
+class LoadError(SpoonError):
+    """Some files could not be loaded (they were quarantined)."""
+
+
+class TransformError(SpoonError):
+    """dbt failed."""

@@ -1,0 +1,219 @@
+"""The lake: Parquet files laid out as Airbyte's S3 destination writes them (contract 1).
+
+`{LAKE}/{namespace}/{stream}/{YYYY}_{MM}_{DD}_{epoch_ms}_{n}.parquet`
+
+The same code serves a local folder (`data/lake`, `file://…`) and S3 (`s3://bucket/prefix`)
+through fsspec. Files appear atomically: written under a hidden temporary name and renamed
+locally; on S3 an object only becomes visible once its upload completes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import uuid
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import fsspec
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from spoon.errors import LakeError
+
+FILE_RE = re.compile(r"^(\d{4})_(\d{2})_(\d{2})_(\d+)_(\d+)\.parquet$")
+AIRBYTE_COLUMNS = (
+    "_airbyte_raw_id",
+    "_airbyte_extracted_at",
+    "_airbyte_generation_id",
+    "_airbyte_meta",
+)
+
+
+@dataclass(frozen=True)
+class LakeFile:
+    """One landed file."""
+
+    url: str  # full URL or local path, usable with `Lake.fs`
+    namespace: str
+    stream: str
+    name: str
+    size: int
+
+
+def _split(url: str, storage_options: dict[str, Any] | None = None) -> tuple[Any, str]:
+    if url.startswith("file://"):
+        url = url[len("file://") :]
+    try:
+        fs, root = fsspec.core.url_to_fs(url, **(storage_options or {}))
+    except (ImportError, ValueError) as err:
+        raise LakeError(f"cannot open lake {url!r}: {err}; check SPOON_LAKE_URL") from None
+    return fs, root.rstrip("/")
+
+
+def s3_storage_options() -> dict[str, Any]:
+    """Endpoint override for S3 (a moto server in tests, MinIO, …)."""
+    endpoint = os.environ.get("SPOON_AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+    return {"client_kwargs": {"endpoint_url": endpoint}} if endpoint else {}
+
+
+class Lake:
+    """A lake at a URL: local path, `file://…` or `s3://bucket/prefix`."""
+
+    def __init__(self, url: str, storage_options: dict[str, Any] | None = None) -> None:
+        self.url = url
+        if storage_options is None and url.startswith("s3://"):
+            storage_options = s3_storage_options()
+        self.fs, self.root = _split(url, storage_options)
+        self.is_local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple)
+                                   else (self.fs.protocol,))
+
+    # ---- paths ---------------------------------------------------------------------
+    def stream_dir(self, namespace: str, stream: str) -> str:
+        return f"{self.root}/{namespace}/{stream}"
+
+    @staticmethod
+    def file_name(extracted_at: datetime, part: int) -> str:
+        ts = extracted_at.astimezone(UTC)
+        epoch_ms = int(ts.timestamp() * 1000)
+        return f"{ts:%Y_%m_%d}_{epoch_ms}_{part}.parquet"
+
+    # ---- writing ---------------------------------------------------------------------
+    def write_table(self, namespace: str, stream: str, table: pa.Table, name: str) -> str:
+        """Write one Parquet file atomically; returns its path."""
+        directory = self.stream_dir(namespace, stream)
+        final = f"{directory}/{name}"
+        buf = io.BytesIO()
+        pq.write_table(table, buf, compression="snappy")
+        data = buf.getvalue()
+        if self.is_local:
+            Path(directory).mkdir(parents=True, exist_ok=True)
+            tmp = f"{directory}/.{name}.{uuid.uuid4().hex}.tmp"
+            with open(tmp, "wb") as fh:
+                fh.write(data)
+                fh.flush()
+                os.fsync(fh.fileno())
+            os.replace(tmp, final)
+        else:
+            self.fs.pipe_file(final, data)
+        return final
+
+    def write_records(
+        self,
+        namespace: str,
+        stream: str,
+        records: Iterable[dict[str, Any]],
+        *,
+        extracted_at: datetime,
+        sync_id: int,
+        generation_id: int = 0,
+        chunk_size: int = 50_000,
+        raw_id_seed: str = "",
+    ) -> list[str]:
+        """Write records of one stream as one or more files of one sync.
+
+        `_airbyte_raw_id` is derived from `raw_id_seed`, the stream and the record's
+        position, so the same input gives byte-identical files.
+        """
+        paths: list[str] = []
+        extracted = extracted_at.astimezone(UTC)
+        for part, chunk in enumerate(_chunks(records, chunk_size)):
+            rows = []
+            for i, rec in enumerate(chunk):
+                raw_id = uuid.UUID(
+                    bytes=hashlib.sha256(
+                        f"{raw_id_seed}/{stream}/{sync_id}/{part}/{i}".encode()
+                    ).digest()[:16],
+                    version=4,
+                )
+                rows.append(
+                    {
+                        "_airbyte_raw_id": str(raw_id),
+                        "_airbyte_extracted_at": extracted,
+                        "_airbyte_generation_id": generation_id,
+                        "_airbyte_meta": {"sync_id": sync_id, "changes": []},
+                        **rec,
+                    }
+                )
+            table = records_to_table(rows)
+            paths.append(
+                self.write_table(namespace, stream, table, self.file_name(extracted, part))
+            )
+        return paths
+
+    # ---- reading ---------------------------------------------------------------------
+    def list_files(self, namespace: str) -> list[LakeFile]:
+        """Every landed Parquet file of a namespace, oldest first within a stream."""
+        base = f"{self.root}/{namespace}"
+        if not self.fs.exists(base):
+            return []
+        found: list[LakeFile] = []
+        for stream_path in sorted(self.fs.ls(base, detail=False)):
+            stream = stream_path.rstrip("/").rsplit("/", 1)[-1]
+            if stream.startswith(("_", ".")) or not self.fs.isdir(stream_path):
+                continue
+            for info in self.fs.ls(stream_path, detail=True):
+                name = info["name"].rstrip("/").rsplit("/", 1)[-1]
+                if name.startswith(".") or not name.endswith(".parquet"):
+                    continue
+                found.append(LakeFile(info["name"], namespace, stream, name, int(info["size"])))
+        return sorted(found, key=lambda f: (f.stream, _sort_key(f.name)))
+
+    def read_bytes(self, path: str) -> bytes:
+        with self.fs.open(path, "rb") as fh:
+            return fh.read()
+
+    def move(self, path: str, dest_url: str) -> str:
+        """Move a file to a destination folder URL (used for quarantine)."""
+        fs, root = _split(dest_url, s3_storage_options() if dest_url.startswith("s3://") else {})
+        dest = f"{root}/{path.rsplit('/', 1)[-1]}"
+        if fs is self.fs or type(fs) is type(self.fs):
+            if self.is_local:
+                Path(root).mkdir(parents=True, exist_ok=True)
+            self.fs.mv(path, dest)
+        else:  # pragma: no cover - cross-filesystem quarantine
+            fs.pipe_file(dest, self.read_bytes(path))
+            self.fs.rm(path)
+        return dest
+
+
+def _sort_key(name: str) -> tuple[int, int, str]:
+    m = FILE_RE.match(name)
+    if not m:
+        return (0, 0, name)
+    return (int(m.group(4)), int(m.group(5)), name)
+
+
+def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[str, Any]]]:
+    chunk: list[dict[str, Any]] = []
+    for rec in records:
+        chunk.append(rec)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
+
+
+def records_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """Rows to Arrow: nested objects become structs, arrays lists (types inferred)."""
+    try:
+        table = pa.Table.from_pylist(rows)
+    except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
+        raise LakeError(f"records do not fit one Parquet schema: {err}") from None
+    # Airbyte writes its own columns with fixed types.
+    fixed = {
+        "_airbyte_raw_id": pa.string(),
+        "_airbyte_extracted_at": pa.timestamp("us", tz="UTC"),
+        "_airbyte_generation_id": pa.int64(),
+    }
+    for name, typ in fixed.items():
+        idx = table.schema.get_field_index(name)
+        if idx >= 0 and table.schema.field(idx).type != typ:
+            table = table.set_column(idx, name, table.column(idx).cast(typ))
+    return table

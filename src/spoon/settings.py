@@ -1,0 +1,163 @@
+"""Settings, read from the environment and `.env` (pydantic-settings).
+
+Every setting is named `SPOON_<FIELD>`; `.env.example` lists them all.
+A wrong value raises `SettingsError` with one line that names the variable.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+from typing import Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from spoon.errors import SettingsError
+
+#: The folder holding `dbt/`, `snowflake/`, `airbyte/` when running from a checkout.
+PACKAGE_ROOT = Path(__file__).resolve().parents[2]
+
+
+def repo_path(*parts: str) -> Path:
+    """A path inside the checkout (or the image's /opt/spoon), else relative to cwd."""
+    candidate = PACKAGE_ROOT.joinpath(*parts)
+    if candidate.exists():
+        return candidate
+    return Path.cwd().joinpath(*parts)
+
+
+class Settings(BaseSettings):
+    """All of Willow's Spoon's settings. Field `x` is read from `SPOON_X`."""
+
+    model_config = SettingsConfigDict(
+        env_prefix="SPOON_",
+        env_file=os.environ.get("SPOON_ENV_FILE", ".env"),
+        env_file_encoding="utf-8",
+        extra="ignore",
+        validate_default=True,
+    )
+
+    # --- where things run -------------------------------------------------
+    env: Literal["dev", "ci", "prod"] = Field("dev", description="Environment name.")
+    warehouse: Literal["duckdb", "snowflake"] = Field(
+        "duckdb", description="Where raw tables and marts live."
+    )
+    source: Literal["demo", "shopify", "airbyte"] = Field(
+        "demo", description="What `spoon extract` reads by default."
+    )
+
+    # --- the lake (contract 1) --------------------------------------------
+    lake_url: str = Field("data/lake", description="file://… path or s3://bucket/prefix")
+    lake_namespace: str = Field("shopify", description="Airbyte namespace (first folder).")
+    quarantine_url: str = Field(
+        "", description="Where unreadable files are moved (default: <lake>/_quarantine)."
+    )
+
+    # --- embedded warehouse ----------------------------------------------
+    duckdb_path: Path = Field(Path("data/warehouse.duckdb"), description="DuckDB file.")
+
+    # --- demo shop ----------------------------------------------------------
+    demo_seed: int = Field(42, description="Seed of the demo shop generator.")
+    demo_orders: int = Field(20_000, ge=1, description="Orders in the demo history.")
+    demo_days: int = Field(456, ge=1, description="Days of demo history.")
+    demo_start: date = Field(date(2025, 8, 1), description="First day of the demo shop.")
+    truth_dir: Path = Field(
+        Path("data/truth"), description="Where the demo shop writes its ground truth."
+    )
+
+    # --- dbt ------------------------------------------------------------------
+    dbt_project_dir: Path = Field(default_factory=lambda: repo_path("dbt"))
+    dbt_executable: str = Field("", description="dbt binary (default: .venv-dbt/bin/dbt).")
+    dbt_target: str = Field("", description="dbt target (default: dev on duckdb, prod else).")
+    dbt_threads: int = Field(2, ge=1)
+
+    # --- Shopify (real shop, without Airbyte) ----------------------------------
+    shopify_shop: str = Field("", description="The shop's myshopify name, e.g. willows-spoon")
+    shopify_access_token: SecretStr = Field(SecretStr(""), description="Admin API token")
+    shopify_start_date: date = Field(date(2024, 1, 1), description="First day to sync")
+
+    # --- Snowflake (production) -------------------------------------------------
+    snowflake_account: str = ""
+    snowflake_user: str = ""
+    snowflake_role: str = "TRANSFORMER"
+    snowflake_warehouse: str = "TRANSFORMING"
+    snowflake_database: str = "ANALYTICS"
+    snowflake_raw_database: str = "RAW"
+    snowflake_private_key_path: Path | None = None
+    snowflake_private_key_passphrase: SecretStr = SecretStr("")
+    snowflake_host: str = Field("", description="Override host (tests: a fakesnow server).")
+    snowflake_port: int = 443
+    snowflake_protocol: Literal["https", "http"] = "https"
+
+    # --- AWS (production lake) ---------------------------------------------------
+    aws_region: str = "us-east-1"
+    aws_endpoint_url: str = Field("", description="Override S3/IAM endpoint (tests: moto).")
+    s3_bucket: str = ""
+    s3_prefix: str = "shopify"
+    lake_retention_days: int = Field(30, ge=1)
+
+    # --- Airbyte (production extract) --------------------------------------------
+    airbyte_url: str = "http://localhost:8000/api/public/v1"
+    airbyte_client_id: str = ""
+    airbyte_client_secret: SecretStr = SecretStr("")
+    airbyte_workspace: str = "default"
+    airbyte_connection_name: str = "shopify-to-s3"
+
+    @field_validator("lake_url")
+    @classmethod
+    def _lake_scheme(cls, value: str) -> str:
+        if "://" in value and not value.startswith(("file://", "s3://", "memory://")):
+            raise ValueError("must be a local path, file://… or s3://bucket/prefix")
+        return value
+
+    # --- derived ----------------------------------------------------------------------
+    @property
+    def quarantine(self) -> str:
+        return self.quarantine_url or self.lake_url.rstrip("/") + "/_quarantine"
+
+    @property
+    def dbt_bin(self) -> str:
+        if self.dbt_executable:
+            return self.dbt_executable
+        for candidate in (repo_path(".venv-dbt", "bin", "dbt"), Path("/opt/dbt-venv/bin/dbt")):
+            if candidate.exists():
+                return str(candidate)
+        return shutil.which("dbt") or str(repo_path(".venv-dbt", "bin", "dbt"))
+
+    @property
+    def target(self) -> str:
+        return self.dbt_target or ("dev" if self.warehouse == "duckdb" else "prod")
+
+
+def _explain(err: ValidationError) -> str:
+    first = err.errors()[0]
+    field = str(first["loc"][0]) if first.get("loc") else "?"
+    value = first.get("input")
+    allowed = first.get("ctx", {}).get("expected")
+    msg = first["msg"]
+    hint = f" (expected {allowed})" if allowed else ""
+    shown = f"={value!r}" if isinstance(value, str | int | float) else ""
+    more = f" and {len(err.errors()) - 1} more" if len(err.errors()) > 1 else ""
+    return f"SPOON_{field.upper()}{shown} is invalid: {msg}{hint}{more}; fix it in .env or the environment"
+
+
+def load_settings(**overrides: object) -> Settings:
+    """Read settings; a bad value becomes a one-line `SettingsError`."""
+    try:
+        return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as err:
+        raise SettingsError(_explain(err)) from None
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return load_settings()
+
+
+SECRET_FIELDS = {
+    name for name, f in Settings.model_fields.items() if f.annotation is SecretStr
+}
