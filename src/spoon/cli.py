@@ -26,7 +26,9 @@ def _subapps() -> None:
     from spoon.bootstrap.cli import app as bootstrap_app
 
     app.add_typer(bootstrap_app, name="bootstrap", help="Create the cloud side (Snowflake, AWS).")
-    app.add_typer(airbyte_app, name="airbyte", help="Airbyte connection as code: plan, apply, export.")
+    app.add_typer(
+        airbyte_app, name="airbyte", help="Airbyte connection as code: plan, apply, export."
+    )
 
 
 @app.command()
@@ -49,7 +51,9 @@ def extract(
     seed: Annotated[int | None, typer.Option(help="Demo: generator seed.")] = None,
     orders: Annotated[int | None, typer.Option(help="Demo: orders in the history.")] = None,
     days: Annotated[int | None, typer.Option(help="Demo: days of history.")] = None,
-    start: Annotated[date | None, typer.Option(formats=["%Y-%m-%d"], help="Demo: first day.")] = None,
+    start: Annotated[
+        date | None, typer.Option(formats=["%Y-%m-%d"], help="Demo: first day.")
+    ] = None,
     until: Annotated[
         date | None,
         typer.Option(formats=["%Y-%m-%d"], help="Demo: sync the shop as it was on this day."),

@@ -45,6 +45,11 @@ class LakeFile:
     name: str
     size: int
 
+    @property
+    def key(self) -> str:
+        """The file's name relative to the lake root (what Snowpipe calls the file name)."""
+        return f"{self.namespace}/{self.stream}/{self.name}"
+
 
 def _split(url: str, storage_options: dict[str, Any] | None = None) -> tuple[Any, str]:
     if url.startswith("file://"):
@@ -70,8 +75,9 @@ class Lake:
         if storage_options is None and url.startswith("s3://"):
             storage_options = s3_storage_options()
         self.fs, self.root = _split(url, storage_options)
-        self.is_local = "file" in (self.fs.protocol if isinstance(self.fs.protocol, tuple)
-                                   else (self.fs.protocol,))
+        self.is_local = "file" in (
+            self.fs.protocol if isinstance(self.fs.protocol, tuple) else (self.fs.protocol,)
+        )
 
     # ---- paths ---------------------------------------------------------------------
     def stream_dir(self, namespace: str, stream: str) -> str:

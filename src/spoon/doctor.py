@@ -1,0 +1,108 @@
+"""`spoon doctor`: the settings in force (secrets masked) and a check of each connection."""
+
+from __future__ import annotations
+
+import subprocess
+from collections.abc import Callable
+from pathlib import Path
+
+from pydantic import SecretStr
+from rich.console import Console
+from rich.table import Table
+
+from spoon.settings import Settings, load_settings
+
+console = Console()
+
+
+def mask(value: object) -> str:
+    if isinstance(value, SecretStr):
+        secret = value.get_secret_value()
+        return "(not set)" if not secret else "****" + (secret[-2:] if len(secret) > 8 else "")
+    if value in ("", None):
+        return "(not set)"
+    return str(value)
+
+
+def settings_table(settings: Settings) -> Table:
+    table = Table(title="Settings (from the environment and .env)", title_justify="left")
+    table.add_column("variable")
+    table.add_column("value")
+    for name in Settings.model_fields:
+        table.add_row(f"SPOON_{name.upper()}", mask(getattr(settings, name)))
+    return table
+
+
+def check_lake(s: Settings) -> str:
+    from spoon.lake import Lake
+
+    files = Lake(s.lake_url).list_files(s.lake_namespace)
+    return f"{len(files)} files under {s.lake_url}/{s.lake_namespace}"
+
+
+def check_duckdb(s: Settings) -> str:
+    import duckdb
+
+    path = Path(s.duckdb_path)
+    if not path.exists():
+        return f"{path} does not exist yet (created by the first `spoon load`)"
+    with duckdb.connect(str(path), read_only=True) as con:
+        schemas = [
+            r[0] for r in con.sql("select distinct schema_name from duckdb_tables()").fetchall()
+        ]
+    return f"{path}: schemas {', '.join(sorted(schemas)) or 'none'}"
+
+
+def check_dbt(s: Settings) -> str:
+    out = subprocess.run(
+        [s.dbt_bin, "--version"], capture_output=True, text=True, timeout=60, check=True
+    ).stdout
+    core = next((ln.strip() for ln in out.splitlines() if "installed" in ln.lower()), out.strip())
+    return f"{s.dbt_bin}: {core}"
+
+
+def _optional(module: str, func: str) -> Callable[[Settings], str] | None:
+    """A check provided by another area's module, if that module offers one."""
+    try:
+        mod = __import__(module, fromlist=[func])
+    except ImportError:
+        return None
+    return getattr(mod, func, None)
+
+
+def run_doctor(settings: Settings | None = None) -> bool:
+    s = settings or load_settings()
+    console.print(settings_table(s))
+    checks: list[tuple[str, Callable[[Settings], str] | None, bool]] = [
+        ("lake", check_lake, True),
+        ("duckdb", check_duckdb, s.warehouse == "duckdb"),
+        ("dbt", check_dbt, True),
+        (
+            "snowflake",
+            _optional("spoon.bootstrap.snowflake", "doctor_check"),
+            bool(s.snowflake_account),
+        ),
+        ("aws s3", _optional("spoon.bootstrap.aws", "doctor_check"), bool(s.s3_bucket)),
+        ("airbyte", _optional("spoon.airbyte.client", "doctor_check"), bool(s.airbyte_client_id)),
+    ]
+    table = Table(title="Checks", title_justify="left")
+    table.add_column("check")
+    table.add_column("result")
+    table.add_column("detail")
+    ok = True
+    for name, check, wanted in checks:
+        if not wanted:
+            table.add_row(name, "[dim]skipped[/]", "not configured")
+            continue
+        if check is None:
+            table.add_row(name, "[dim]skipped[/]", "no check available")
+            continue
+        try:
+            table.add_row(name, "[green]ok[/]", check(s))
+        except Exception as err:  # a doctor reports, it does not crash
+            ok = False
+            table.add_row(
+                name, "[red]failed[/]", str(err).splitlines()[0] if str(err) else repr(err)
+            )
+    console.print(table)
+    return ok

@@ -1,0 +1,79 @@
+"""Run dbt (installed in its own virtualenv) on the project in `dbt/`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from spoon.errors import SpoonError, TransformError
+from spoon.settings import Settings
+
+
+def dbt_env(settings: Settings) -> dict[str, str]:
+    """The environment dbt's profiles.yml reads (absolute paths: dbt runs from anywhere)."""
+    env = dict(os.environ)
+    env["SPOON_DUCKDB_PATH"] = str(Path(settings.duckdb_path).resolve())
+    env["SPOON_DBT_TARGET"] = settings.target
+    env["SPOON_DBT_THREADS"] = str(settings.dbt_threads)
+    env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
+    env.setdefault("DO_NOT_TRACK", "1")
+    if settings.snowflake_private_key_passphrase.get_secret_value():
+        env["SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"] = (
+            settings.snowflake_private_key_passphrase.get_secret_value()
+        )
+    return env
+
+
+def dbt_command(settings: Settings, args: Sequence[str]) -> list[str]:
+    project = Path(settings.dbt_project_dir).resolve()
+    if not (project / "dbt_project.yml").exists():
+        raise SpoonError(f"no dbt project at {project}; set SPOON_DBT_PROJECT_DIR")
+    exe = settings.dbt_bin
+    if not Path(exe).exists():
+        raise SpoonError(f"dbt not found at {exe}; run `make setup` or set SPOON_DBT_EXECUTABLE")
+    return [
+        exe,
+        *args,
+        "--project-dir",
+        str(project),
+        "--profiles-dir",
+        str(project),
+        "--target",
+        settings.target,
+    ]
+
+
+def run_dbt(
+    settings: Settings,
+    args: Sequence[str],
+    *,
+    on_line: Callable[[str], None] | None = print,
+    check: bool = True,
+) -> int:
+    """Run one dbt command, streaming its output line by line; raise on failure."""
+    if settings.warehouse == "duckdb":
+        Path(settings.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
+    cmd = dbt_command(settings, args)
+    tail: list[str] = []
+    with subprocess.Popen(
+        cmd,
+        env=dbt_env(settings),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        cwd=str(Path(settings.dbt_project_dir).resolve()),
+    ) as proc:
+        assert proc.stdout is not None
+        for line in proc.stdout:
+            line = line.rstrip("\n")
+            tail = [*tail[-40:], line]
+            if on_line:
+                on_line(line)
+        code = proc.wait()
+    if check and code != 0:
+        errors = [ln for ln in tail if "error" in ln.lower() or "fail" in ln.lower()]
+        first = (errors or tail or ["no output"])[0].strip()
+        raise TransformError(f"dbt {args[0]} failed (exit {code}): {first}")
+    return code
