@@ -1,0 +1,59 @@
+"""The embedded pipeline end to end: demo shop -> lake -> DuckDB -> dbt, against ground truth."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
+
+MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+Workspace = Any
+
+
+def test_daily_sales_equal_ground_truth_for_every_day_and_metric(
+    small_shop: Workspace, e2e: SimpleNamespace
+) -> None:
+    truth = e2e.read_truth(small_shop.truth)
+    cols = ", ".join(("orders", *MONEY))
+    rows = small_shop.query(f"select cast(date_day as varchar), {cols} from marts.rpt_daily_sales")
+    report = {r[0]: dict(zip(("orders", *MONEY), r[1:], strict=True)) for r in rows}
+    assert len(truth) > 100
+    zero = dict.fromkeys(("orders", *MONEY), Decimal(0))
+    mismatches = []
+    for day in sorted(set(truth) | set(report)):
+        want, got = truth.get(day, zero), report.get(day, zero)
+        for metric in ("orders", *MONEY):
+            if Decimal(str(got[metric])) != want[metric]:
+                mismatches.append((day, metric, want[metric], got[metric]))
+    assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:5]}"
+
+
+def test_totals_agree_across_daily_sales_and_facts(small_shop: Workspace) -> None:
+    sums = ", ".join(f"sum({m})" for m in MONEY)
+    daily = small_shop.query(f"select {sums} from marts.rpt_daily_sales")[0]
+    sales = small_shop.query(f"select {sums} from marts.fct_sales")[0]
+    orders = small_shop.query(f"select {sums} from marts.fct_orders")[0]
+    assert daily == sales == orders
+    assert all(isinstance(v, Decimal) for v in daily), "money must be decimal, never float"
+    gross, discounts, returns, net, shipping, taxes, total = daily
+    assert net == gross - discounts - returns
+    assert total == net + shipping + taxes
+    assert gross > 0 and discounts > 0 and returns > 0 and shipping > 0 and taxes > 0
+
+
+def test_the_shop_has_the_hard_cases(small_shop: Workspace) -> None:
+    kinds = dict(small_shop.query("select event_type, count(*) from marts.fct_sales group by 1"))
+    for kind in ("sale", "shipping", "return", "shipping_refund", "cancellation"):
+        assert kinds.get(kind, 0) > 0, kinds
+
+
+def test_rerun_changes_nothing(small_shop: Workspace, e2e: SimpleNamespace) -> None:
+    before = e2e.marts_fingerprint(small_shop)
+    out = small_shop.spoon("run")
+    assert "nothing new" in out.stdout and "0 new files" in out.stdout
+    assert e2e.marts_fingerprint(small_shop) == before
+
+
+def test_summary_prints_totals(small_shop: Workspace) -> None:
+    out = small_shop.spoon("summary")
+    assert "all days" in out.stdout and "net" in out.stdout

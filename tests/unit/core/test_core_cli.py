@@ -1,0 +1,69 @@
+"""The CLI surface: every command listed with one line, errors as one line and exit codes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+SPOON = str(Path(sys.executable).parent / "spoon")
+REPO = Path(__file__).resolve().parents[3]
+COMMANDS = (
+    "demo",
+    "extract",
+    "load",
+    "transform",
+    "run",
+    "dashboard",
+    "bootstrap",
+    "airbyte",
+    "doctor",
+)
+
+
+def _run(*args: str, env: dict[str, str] | None = None, cwd: Path | None = None):
+    base = {k: v for k, v in os.environ.items() if not k.startswith("SPOON_")}
+    return subprocess.run(
+        [SPOON, *args], capture_output=True, text=True, env={**base, **(env or {})}, cwd=cwd
+    )
+
+
+def test_help_lists_every_command() -> None:
+    out = _run("--help", env={"COLUMNS": "200"})
+    assert out.returncode == 0
+    for command in COMMANDS:
+        assert any(line.strip().startswith(f"│ {command} ") for line in out.stdout.splitlines()), (
+            command
+        )
+
+
+def test_wrong_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    out = _run("load", env={"SPOON_WAREHOUSE": "oracle"}, cwd=tmp_path)
+    assert out.returncode == 2
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "SPOON_WAREHOUSE" in lines[0], out.stderr
+    assert not (tmp_path / "data").exists(), "no work may start before settings are valid"
+
+
+def test_summary_without_warehouse_says_how_to_fix(tmp_path: Path) -> None:
+    out = _run("summary", cwd=tmp_path)
+    assert out.returncode == 1
+    assert "make demo" in out.stderr
+
+
+def test_make_help_lists_targets() -> None:
+    out = subprocess.run(["make", "-s", "help"], capture_output=True, text=True, cwd=REPO)
+    assert out.returncode == 0
+    for target in ("setup", "demo", "test", "lint", "clean"):
+        assert f" {target} " in out.stdout.replace("\x1b[36m", " ").replace("\x1b[0m", " ")
+
+
+def test_doctor_masks_secrets(tmp_path: Path) -> None:
+    out = _run(
+        "doctor",
+        env={"SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_supersecret_value", "COLUMNS": "200"},
+        cwd=tmp_path,
+    )
+    assert "supersecret" not in out.stdout
+    assert "SPOON_SHOPIFY_ACCESS_TOKEN" in out.stdout
