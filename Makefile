@@ -54,9 +54,8 @@ doctor: setup ## Show settings (secrets masked) and check connections
 test: setup ## Run the whole test suite
 	@$(BIN)/pytest -q tests
 
-lint: setup ## Lint Python (ruff) and SQL
-	@$(BIN)/ruff check src tests airflow dashboard
-	@$(BIN)/ruff format --check src tests airflow dashboard
+lint: setup ## Lint everything as pre-commit does (ruff, sqlfluff, yamllint, secrets, whitespace, workflows)
+	@bash scripts/lint.sh
 
 clean: ## Remove generated data, dbt artifacts and caches (keeps the virtualenvs)
 	@rm -rf data dbt/target dbt/logs test-artifacts .pytest_cache .ruff_cache

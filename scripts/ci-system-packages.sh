@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Debian packages the test suite needs (idempotent; quiet when already installed).
 set -euo pipefail
-PACKAGES=(make git)
+PACKAGES=(make git chromium chromium-driver fonts-dejavu-core)
 missing=()
 for p in "${PACKAGES[@]}"; do
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")

@@ -120,15 +120,17 @@ class Lake:
         generation_id: int = 0,
         chunk_size: int = 50_000,
         raw_id_seed: str = "",
+        first_part: int = 0,
     ) -> list[str]:
         """Write records of one stream as one or more files of one sync.
 
         `_airbyte_raw_id` is derived from `raw_id_seed`, the stream and the record's
-        position, so the same input gives byte-identical files.
+        position, so the same input gives byte-identical files. Files are numbered from
+        `first_part`, so one sync can write a stream in several calls.
         """
         paths: list[str] = []
         extracted = extracted_at.astimezone(UTC)
-        for part, chunk in enumerate(_chunks(records, chunk_size)):
+        for part, chunk in enumerate(_chunks(records, chunk_size), start=first_part):
             rows = []
             for i, rec in enumerate(chunk):
                 raw_id = uuid.UUID(

@@ -74,11 +74,17 @@ class Settings(BaseSettings):
     dbt_executable: str = Field("", description="dbt binary (default: .venv-dbt/bin/dbt).")
     dbt_target: str = Field("", description="dbt target (default: dev on duckdb, prod else).")
     dbt_threads: int = Field(2, ge=1)
+    dbt_schema: str = Field(
+        "", description="dbt target schema; on the ci target every schema gets it as prefix."
+    )
 
     # --- Shopify (real shop, without Airbyte) ----------------------------------
     shopify_shop: str = Field("", description="The shop's myshopify name, e.g. willows-spoon")
     shopify_access_token: SecretStr = Field(SecretStr(""), description="Admin API token")
     shopify_start_date: date = Field(date(2024, 1, 1), description="First day to sync")
+    pyairbyte_python: str = Field(
+        "", description="Python of the PyAirbyte venv (default: .venv-pyairbyte/bin/python)."
+    )
 
     # --- Snowflake (production) -------------------------------------------------
     snowflake_account: str = ""
@@ -92,10 +98,40 @@ class Settings(BaseSettings):
     snowflake_host: str = Field("", description="Override host (tests: a fakesnow server).")
     snowflake_port: int = 443
     snowflake_protocol: Literal["https", "http"] = "https"
+    snowflake_env_suffix: str | None = Field(
+        None,
+        pattern=r"^(_[A-Z0-9_]+)?$",
+        description="Suffix of every Snowflake object (default: none on prod, _DEV / _CI else).",
+    )
+    snowflake_keys_dir: Path = Field(
+        Path("~/.spoon/keys"), description="Service users' key pairs (outside the repo)."
+    )
+    snowflake_loader_user: str = Field("", description="Load step user (default SPOON_LOADER).")
+    snowflake_loader_private_key_path: Path | None = None
+    snowflake_admin_user: str = Field("", description="Your admin login, for bootstrap only.")
+    snowflake_admin_authenticator: str = Field(
+        "externalbrowser", description="snowflake (password) | externalbrowser | SNOWFLAKE_JWT"
+    )
+    snowflake_admin_password: SecretStr = SecretStr("")
+    snowflake_admin_private_key_path: Path | None = None
+    snowflake_credit_quota: int = Field(10, ge=1, description="Monthly credits, then suspend.")
+    snowflake_iam_user_arn: str = Field("", description="From `spoon bootstrap snowflake`.")
+    snowflake_external_id: str = Field("", description="From `spoon bootstrap snowflake`.")
+    snowpipe_queue_arn: str = Field("", description="From `spoon bootstrap snowflake`.")
+    snowpipe_timeout_s: int = Field(1800, ge=1, description="Load step: give up after.")
+    snowpipe_poll_s: int = Field(20, ge=1, description="Load step: COPY_HISTORY poll interval.")
+    snowpipe_refresh_after_s: int = Field(
+        300, ge=0, description="Load step: refresh a pipe for files still unseen after this."
+    )
+    snowpipe_lookback_hours: int = Field(
+        24, ge=1, description="Load step: files landed this recently are the last sync's."
+    )
 
     # --- AWS (production lake) ---------------------------------------------------
     aws_region: str = "us-east-1"
     aws_endpoint_url: str = Field("", description="Override S3/IAM endpoint (tests: moto).")
+    aws_account_id: str = Field("", pattern=r"^(\d{12})?$", description="12-digit account.")
+    aws_snowflake_role_name: str = Field("", description="IAM role (default spoon-snowflake).")
     s3_bucket: str = ""
     s3_prefix: str = "shopify"
     lake_retention_days: int = Field(30, ge=1)
@@ -106,6 +142,41 @@ class Settings(BaseSettings):
     airbyte_client_secret: SecretStr = SecretStr("")
     airbyte_workspace: str = "default"
     airbyte_connection_name: str = "shopify-to-s3"
+
+    # --- orchestration (the Airflow DAG `shopify_daily`) ---------------------------
+    schedule_time: str = Field(
+        "02:30", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="Nightly run, HH:MM local."
+    )
+    shop_timezone: str = Field("UTC", description="IANA zone of the shop; the DAG's clock.")
+    dag_owner: str = Field("data-team", min_length=1, description="Owner shown in Airflow.")
+    dag_retries: int = Field(3, ge=0, le=10, description="Retries of each task.")
+    dag_retry_delay_minutes: int = Field(5, ge=1, description="First retry delay (doubles).")
+    alert_slack_webhook_url: SecretStr = Field(SecretStr(""), description="Slack webhook.")
+    alert_email_to: str = Field("", description="Comma-separated failure e-mail recipients.")
+    smtp_host: str = ""
+    smtp_port: int = 587
+    smtp_user: str = ""
+    smtp_password: SecretStr = SecretStr("")
+    smtp_from: str = "spoon@localhost"
+    smtp_starttls: bool = True
+    dbt_manifest_path: Path | None = Field(
+        None, description="Parsed dbt manifest (default: <dbt project>/target/manifest.json)."
+    )
+    docs_dir: Path = Field(Path("data/docs"), description="Where static dbt docs are published.")
+    dashboard_refresh_file: Path = Field(
+        Path("data/dashboard-refresh.json"),
+        description="Rewritten after each run; the dashboard drops its cache when it changes.",
+    )
+
+    # --- dashboard and dbt docs site --------------------------------------------------
+    dashboard_address: str = Field(
+        "127.0.0.1", description="Address the dashboard and docs bind (0.0.0.0 in a container)."
+    )
+    dashboard_cache_ttl_seconds: int = Field(600, ge=0, description="Query cache lifetime.")
+    docs_port: int = Field(8081, ge=1, le=65535, description="Port of the static dbt docs site.")
+    snowflake_reporter_private_key_path: Path | None = Field(
+        None, description="Reporter's key (default: <keys dir>/SPOON_REPORTER<suffix>.p8)."
+    )
 
     @field_validator("lake_url")
     @classmethod

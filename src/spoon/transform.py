@@ -17,6 +17,14 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     env["SPOON_DUCKDB_PATH"] = str(Path(settings.duckdb_path).resolve())
     env["SPOON_DBT_TARGET"] = settings.target
     env["SPOON_DBT_THREADS"] = str(settings.dbt_threads)
+    if settings.dbt_schema:
+        env["SPOON_DBT_SCHEMA"] = settings.dbt_schema
+    if settings.warehouse == "snowflake" and settings.target in ("prod", "ci"):
+        # names with the environment suffix (ANALYTICS_DEV, TRANSFORMER_DEV, ...), so dev
+        # work never writes to production, and settings that live only in .env reach dbt
+        from spoon.bootstrap.names import dbt_snowflake_env
+
+        env.update({k: v for k, v in dbt_snowflake_env(settings).items() if v})
     env.setdefault("DBT_SEND_ANONYMOUS_USAGE_STATS", "false")
     env.setdefault("DO_NOT_TRACK", "1")
     if settings.snowflake_private_key_passphrase.get_secret_value():

@@ -1,0 +1,100 @@
+{#-
+  Incremental facts (fct_sales, fct_orders) recompute whole orders. `affected_orders_ctes`
+  renders CTEs ending in `affected_orders(order_id)`: every order whose rows may differ
+  from what `this` holds, given the raw rows loaded since the watermark (the newest
+  `_source_loaded_at` in `this`, minus var('incremental_lookback_hours')):
+
+  1. orders whose latest version or any of whose refunds arrived since the watermark;
+  2. orders touched by a customer record that arrived since the watermark (same customer
+     id, same normalised e-mail, or keyed to that customer before);
+  3. every order, old or new, of any customer key held by an order in 1 or 2 before or
+     after: a guest order that now maps to a customer moves between keys, and both keys'
+     customer_order_seq change.
+
+  The model deletes and re-inserts these orders (delete+insert on order_id); a post-hook
+  removes orders that became test or deleted. The result equals a full refresh.
+-#}
+{% macro affected_orders_ctes() -%}
+watermark as (
+    select
+        {{ dbt.dateadd(
+            'hour',
+            -1 * var('incremental_lookback_hours') | int,
+            "coalesce(max(_source_loaded_at), cast('1900-01-01 00:00:00' as timestamp))"
+        ) }} as since_at
+    from {{ this }}
+),
+
+changed_orders as (
+    select order_id
+    from {{ ref('stg_shopify__orders') }}
+    where _loaded_at > (select since_at from watermark)
+    union
+    select order_id
+    from {{ ref('stg_shopify__order_refunds') }}
+    where _loaded_at > (select since_at from watermark)
+),
+
+changed_customers as (
+    select customer_id, cast(customer_id as {{ dbt.type_string() }}) as customer_key, email
+    from {{ ref('stg_shopify__customers') }}
+    where _loaded_at > (select since_at from watermark)
+),
+
+new_keys as (
+    select identity.order_id, identity.customer_key, orders.email
+    from {{ ref('int_customer_identity') }} as identity
+    inner join {{ ref('int_orders') }} as orders on identity.order_id = orders.order_id
+),
+
+old_keys as (
+    select distinct order_id, customer_id as customer_key
+    from {{ this }}
+),
+
+directly_affected as (
+    select order_id from changed_orders
+    union
+    select new_keys.order_id
+    from new_keys
+    inner join changed_customers on new_keys.email = changed_customers.email
+    union
+    select new_keys.order_id
+    from new_keys
+    inner join changed_customers on new_keys.customer_key = changed_customers.customer_key
+    union
+    select old_keys.order_id
+    from old_keys
+    inner join changed_customers on old_keys.customer_key = changed_customers.customer_key
+),
+
+touched_keys as (
+    select new_keys.customer_key
+    from new_keys
+    inner join directly_affected on new_keys.order_id = directly_affected.order_id
+    union
+    select old_keys.customer_key
+    from old_keys
+    inner join directly_affected on old_keys.order_id = directly_affected.order_id
+),
+
+affected_orders as (
+    select order_id from directly_affected
+    union
+    select new_keys.order_id
+    from new_keys
+    inner join touched_keys on new_keys.customer_key = touched_keys.customer_key
+    union
+    select old_keys.order_id
+    from old_keys
+    inner join touched_keys on old_keys.customer_key = touched_keys.customer_key
+)
+{%- endmacro %}
+
+{#- post-hook: drop the rows of orders that are now test or deleted (no-op on a full build) -#}
+{% macro delete_excluded_orders() -%}
+    delete from {{ this }}
+    where order_id in (
+        select order_id from {{ ref('int_orders') }} where is_excluded
+    )
+{%- endmacro %}

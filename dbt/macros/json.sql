@@ -1,0 +1,82 @@
+{#-
+  Reading the raw `record` column: JSON on DuckDB, VARIANT on Snowflake.
+  `path` is a dotted path of object keys, e.g. 'price_set.shop_money.amount'.
+  Every reader returns NULL for a missing key or a value of the wrong shape.
+-#}
+
+{% macro json_path(path) -%}
+  {{- return('$.' ~ path) -}}
+{%- endmacro %}
+
+{#- the raw JSON/VARIANT value at `path` (objects and arrays stay nested) -#}
+{% macro json_value(column, path) -%}
+  {{ return(adapter.dispatch('json_value', 'willows_spoon')(column, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_value(column, path) -%}
+  json_extract({{ column }}, '{{ json_path(path) }}')
+{%- endmacro %}
+
+{% macro snowflake__json_value(column, path) -%}
+  {{ column }}:{{ path }}
+{%- endmacro %}
+
+{#- the value at `path` as text (a JSON string without its quotes) -#}
+{% macro json_string(column, path) -%}
+  {{ return(adapter.dispatch('json_string', 'willows_spoon')(column, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_string(column, path) -%}
+  json_extract_string({{ column }}, '{{ json_path(path) }}')
+{%- endmacro %}
+
+{% macro snowflake__json_string(column, path) -%}
+  {{ column }}:{{ path }}::varchar
+{%- endmacro %}
+
+{#- money: Shopify sends numbers or strings; both become decimal(18,2), never a float -#}
+{% macro json_money(column, path) -%}
+  try_cast({{ json_string(column, path) }} as {{ money_type() }})
+{%- endmacro %}
+
+{% macro json_bigint(column, path) -%}
+  try_cast({{ json_string(column, path) }} as bigint)
+{%- endmacro %}
+
+{% macro json_boolean(column, path) -%}
+  try_cast({{ json_string(column, path) }} as boolean)
+{%- endmacro %}
+
+{#- an ISO-8601 timestamp with offset -> naive UTC timestamp -#}
+{% macro json_timestamp(column, path) -%}
+  {{ parse_timestamp_utc(json_string(column, path)) }}
+{%- endmacro %}
+
+{% macro parse_timestamp_utc(text) -%}
+  {{ return(adapter.dispatch('parse_timestamp_utc', 'willows_spoon')(text)) }}
+{%- endmacro %}
+
+{% macro duckdb__parse_timestamp_utc(text) -%}
+  cast(timezone('UTC', try_cast({{ text }} as timestamptz)) as timestamp)
+{%- endmacro %}
+
+{#- TRY_TO_TIMESTAMP_TZ would do too, but TRY_CAST also runs on fakesnow -#}
+{% macro snowflake__parse_timestamp_utc(text) -%}
+  convert_timezone('UTC', try_cast({{ text }} as timestamp_tz))::timestamp_ntz
+{%- endmacro %}
+
+{#-
+  FROM-clause fragment: one row per element of the JSON array `expr`; the element is
+  `<alias>.value`. Rows whose array is NULL or empty produce nothing (an inner join).
+-#}
+{% macro unnest_json_array(expr, alias) -%}
+  {{ return(adapter.dispatch('unnest_json_array', 'willows_spoon')(expr, alias)) }}
+{%- endmacro %}
+
+{% macro duckdb__unnest_json_array(expr, alias) -%}
+  cross join unnest(json_extract({{ expr }}, '$[*]')) as {{ alias }}(value)
+{%- endmacro %}
+
+{% macro snowflake__unnest_json_array(expr, alias) -%}
+  cross join lateral flatten(input => {{ expr }}) as {{ alias }}
+{%- endmacro %}

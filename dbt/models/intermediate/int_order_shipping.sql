@@ -1,0 +1,76 @@
+-- One row per order with shipping lines: shipping charged, its discounts and its tax.
+with shipping_lines as (
+    select
+        orders.order_id,
+        sl.value as shipping_line
+    from {{ ref('stg_shopify__orders') }} as orders
+    {{ unnest_json_array('orders.shipping_lines', 'sl') }}
+),
+
+typed as (
+    select
+        order_id,
+        {{ json_bigint('shipping_line', 'id') }} as shipping_line_id,
+        coalesce(
+            {{ json_money('shipping_line', 'price_set.shop_money.amount') }},
+            {{ json_money('shipping_line', 'price') }}
+        ) as price,
+        {{ json_value('shipping_line', 'discount_allocations') }} as discount_allocations,
+        {{ json_value('shipping_line', 'tax_lines') }} as tax_lines
+    from shipping_lines
+),
+
+discounts as (
+    select
+        typed.order_id,
+        typed.shipping_line_id,
+        sum(
+            coalesce(
+                {{ json_money('da.value', 'amount_set.shop_money.amount') }},
+                {{ json_money('da.value', 'amount') }}
+            )
+        ) as discounts
+    from typed
+    {{ unnest_json_array('typed.discount_allocations', 'da') }}
+    group by typed.order_id, typed.shipping_line_id
+),
+
+taxes as (
+    select
+        typed.order_id,
+        typed.shipping_line_id,
+        sum(
+            coalesce(
+                {{ json_money('tl.value', 'price_set.shop_money.amount') }},
+                {{ json_money('tl.value', 'price') }}
+            )
+        ) as tax
+    from typed
+    {{ unnest_json_array('typed.tax_lines', 'tl') }}
+    group by typed.order_id, typed.shipping_line_id
+),
+
+per_line as (
+    select
+        typed.order_id,
+        coalesce(typed.price, 0) as charged,
+        coalesce(discounts.discounts, 0) as discounts,
+        coalesce(taxes.tax, 0) as tax
+    from typed
+    left join discounts
+        on typed.order_id = discounts.order_id
+        and typed.shipping_line_id = discounts.shipping_line_id
+    left join taxes
+        on typed.order_id = taxes.order_id
+        and typed.shipping_line_id = taxes.shipping_line_id
+)
+
+select
+    order_id,
+    count(*) as shipping_lines_count,
+    {{ money('sum(charged)') }} as shipping_charged,
+    {{ money('sum(discounts)') }} as shipping_discounts,
+    {{ money('sum(charged) - sum(discounts)') }} as shipping_net,
+    {{ money('sum(tax)') }} as shipping_tax
+from per_line
+group by order_id

@@ -1,0 +1,51 @@
+-- One row per order (excluded ones flagged), its times in the shop's zone, and the newest
+-- load time of anything it is built from (the incremental facts' watermark).
+with orders as (
+    select * from {{ ref('stg_shopify__orders') }}
+),
+
+shop as (
+    select iana_timezone from {{ ref('int_shop') }}
+),
+
+refunds_loaded as (
+    select order_id, max(_loaded_at) as refunds_loaded_at
+    from {{ ref('stg_shopify__order_refunds') }}
+    group by order_id
+)
+
+select
+    orders.order_id,
+    orders.order_name,
+    orders.order_number,
+    orders.customer_id as shopify_customer_id,
+    orders.email,
+    orders.processed_at,
+    {{ to_local_time('orders.processed_at', 'shop.iana_timezone') }} as processed_at_local,
+    {{ to_local_date('orders.processed_at', 'shop.iana_timezone') }} as order_date,
+    orders.cancelled_at,
+    {{ to_local_date('orders.cancelled_at', 'shop.iana_timezone') }} as cancelled_date,
+    orders.cancelled_at is not null as is_cancelled,
+    orders.cancel_reason,
+    orders.is_test,
+    orders.deleted_at is not null as is_deleted,
+    (orders.is_test or orders.deleted_at is not null) as is_excluded,
+    orders.financial_status,
+    orders.fulfillment_status,
+    orders.source_name,
+    orders.currency,
+    orders.presentment_currency,
+    orders.ship_country,
+    orders.ship_country_code,
+    orders.ship_province,
+    orders.ship_province_code,
+    orders.ship_city,
+    orders.location_id,
+    case
+        when refunds_loaded.refunds_loaded_at > orders._loaded_at
+            then refunds_loaded.refunds_loaded_at
+        else orders._loaded_at
+    end as source_loaded_at
+from orders
+cross join shop
+left join refunds_loaded on orders.order_id = refunds_loaded.order_id

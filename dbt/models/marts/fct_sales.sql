@@ -1,0 +1,54 @@
+{#- fakesnow cannot create Snowflake's session temporary tables: it gets transient ones -#}
+{{
+    config(
+        materialized='incremental',
+        incremental_strategy='delete+insert',
+        unique_key='order_id',
+        on_schema_change='fail',
+        tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
+        post_hook="{{ delete_excluded_orders() }}",
+    )
+}}
+-- depends_on: {{ ref('stg_shopify__orders') }}
+-- depends_on: {{ ref('stg_shopify__order_refunds') }}
+-- depends_on: {{ ref('stg_shopify__customers') }}
+-- One row per sales event per order line (docs/metrics.md). Incremental: whole affected
+-- orders are recomputed and replaced (see macros/incremental.sql).
+with
+{% if is_incremental() %}
+{{ affected_orders_ctes() }},
+{% endif %}
+
+events as (
+    select *
+    from {{ ref('int_sales_events') }}
+    {% if is_incremental() %}
+    where order_id in (select order_id from affected_orders)
+    {% endif %}
+)
+
+select
+    events.sales_event_id,
+    events.order_id,
+    events.order_line_id,
+    events.refund_id,
+    events.event_type,
+    events.event_at,
+    events.event_at_local,
+    events.event_date,
+    identity.customer_key as customer_id,
+    events.product_id,
+    events.variant_id,
+    events.quantity,
+    events.gross_sales,
+    events.discounts,
+    events.returns,
+    events.net_sales,
+    events.shipping,
+    events.taxes,
+    events.total_sales,
+    orders.source_loaded_at as _source_loaded_at
+from events
+inner join {{ ref('int_orders') }} as orders on events.order_id = orders.order_id
+inner join {{ ref('int_customer_identity') }} as identity
+    on events.order_id = identity.order_id

@@ -1,0 +1,44 @@
+-- Customers by the month of their first order (cohort) and months since: how many came
+-- back and what their orders in that month sold (net, refunds included).
+with orders as (
+    select
+        customer_id,
+        cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
+        net_sales
+    from {{ ref('fct_orders') }}
+),
+
+cohorts as (
+    select customer_id, min(order_month) as cohort_month
+    from orders
+    group by customer_id
+),
+
+cohort_sizes as (
+    select cohort_month, count(*) as customers
+    from cohorts
+    group by cohort_month
+),
+
+activity as (
+    select
+        cohorts.cohort_month,
+        {{ dbt.datediff('cohorts.cohort_month', 'orders.order_month', 'month') }}
+            as months_since_first_order,
+        count(distinct orders.customer_id) as active_customers,
+        sum(orders.net_sales) as net_sales
+    from orders
+    inner join cohorts on orders.customer_id = cohorts.customer_id
+    group by cohorts.cohort_month, orders.order_month
+)
+
+select
+    activity.cohort_month,
+    cast(activity.months_since_first_order as integer) as months_since_first_order,
+    cast(cohort_sizes.customers as bigint) as customers,
+    cast(activity.active_customers as bigint) as active_customers,
+    {{ money('activity.net_sales') }} as net_sales,
+    {{ exact_divide('activity.active_customers', 'cohort_sizes.customers', 4) }}
+        as retention_rate
+from activity
+inner join cohort_sizes on activity.cohort_month = cohort_sizes.cohort_month

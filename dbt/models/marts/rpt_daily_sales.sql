@@ -1,0 +1,74 @@
+-- One row per shop-local day from the first to the last event date (days without events
+-- have zeros): fct_sales money by event_date, orders and customers by order_date.
+with sales as (
+    select
+        event_date as date_day,
+        sum(gross_sales) as gross_sales,
+        sum(discounts) as discounts,
+        sum(returns) as returns,
+        sum(net_sales) as net_sales,
+        sum(shipping) as shipping,
+        sum(taxes) as taxes,
+        sum(total_sales) as total_sales
+    from {{ ref('fct_sales') }}
+    group by event_date
+),
+
+first_orders as (
+    select customer_id, min(order_date) as first_order_date
+    from {{ ref('fct_orders') }}
+    group by customer_id
+),
+
+orders as (
+    select
+        orders.order_date as date_day,
+        count(*) as orders,
+        count(distinct case
+            when orders.order_date = first_orders.first_order_date then orders.customer_id
+        end) as new_customers,
+        count(distinct case
+            when orders.order_date > first_orders.first_order_date then orders.customer_id
+        end) as returning_customers
+    from {{ ref('fct_orders') }} as orders
+    inner join first_orders on orders.customer_id = first_orders.customer_id
+    group by orders.order_date
+),
+
+-- gross sales less discounts of the day's orders (their sale rows are all on that day)
+order_value as (
+    select event_date as date_day, sum(gross_sales - discounts) as order_value
+    from {{ ref('fct_sales') }}
+    where event_type = 'sale'
+    group by event_date
+),
+
+bounds as (
+    select min(date_day) as first_day, max(date_day) as last_day
+    from (
+        select date_day from sales
+        union all
+        select date_day from orders
+    ) as active
+)
+
+select
+    dates.date_day,
+    cast(coalesce(orders.orders, 0) as bigint) as orders,
+    {{ money0('sales.gross_sales') }} as gross_sales,
+    {{ money0('sales.discounts') }} as discounts,
+    {{ money0('sales.returns') }} as returns,
+    {{ money0('sales.net_sales') }} as net_sales,
+    {{ money0('sales.shipping') }} as shipping,
+    {{ money0('sales.taxes') }} as taxes,
+    {{ money0('sales.total_sales') }} as total_sales,
+    cast(coalesce(orders.new_customers, 0) as bigint) as new_customers,
+    cast(coalesce(orders.returning_customers, 0) as bigint) as returning_customers,
+    {{ exact_divide('coalesce(order_value.order_value, 0)', 'orders.orders', 2) }}
+        as average_order_value
+from {{ ref('dim_dates') }} as dates
+inner join bounds
+    on dates.date_day >= bounds.first_day and dates.date_day <= bounds.last_day
+left join sales on dates.date_day = sales.date_day
+left join orders on dates.date_day = orders.date_day
+left join order_value on dates.date_day = order_value.date_day

@@ -1,0 +1,97 @@
+"""Production extract through a running Airbyte: find the connection, run a sync, wait.
+
+Airflow uses `connection_id(settings)` to look the connection up by name, then
+`AirbyteTriggerSyncOperator(connection_id=…, deferrable=True)` (see docs/airbyte.md).
+`spoon extract --source airbyte` uses `trigger_and_wait` to do the same from the CLI.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from spoon.airbyte.client import AirbyteClient, AirbyteError
+from spoon.airbyte.reconcile import client_from_settings, resolve_workspace
+from spoon.settings import Settings, load_settings
+
+#: Job states after which nothing changes any more.
+FINAL = {"succeeded", "failed", "cancelled", "incomplete"}
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    job_id: int
+    status: str
+    rows: int | None
+    seconds: float
+
+    def __str__(self) -> str:
+        rows = f", {self.rows:,} rows" if self.rows is not None else ""
+        return f"Airbyte job {self.job_id} {self.status}{rows}"
+
+
+def connection_id_by_name(
+    settings: Settings, name: str, client: AirbyteClient | None = None
+) -> str:
+    """The id of the workspace's connection called `name` (exactly one must exist)."""
+    own = client is None
+    c = client or client_from_settings(settings)
+    try:
+        workspace_id, workspace_name = resolve_workspace(c, settings.airbyte_workspace)
+        found = [x for x in c.list_connections(workspace_id) if x.get("name") == name]
+    finally:
+        if own:
+            c.close()
+    if not found:
+        raise AirbyteError(
+            f"no Airbyte connection named {name!r} in workspace {workspace_name!r}; run "
+            "`spoon airbyte apply` or set SPOON_AIRBYTE_CONNECTION_NAME"
+        )
+    if len(found) > 1:
+        raise AirbyteError(f"{len(found)} Airbyte connections are named {name!r}; keep one")
+    return str(found[0]["connectionId"])
+
+
+def connection_id(settings: Settings | None = None) -> str:
+    """The id of the connection named SPOON_AIRBYTE_CONNECTION_NAME."""
+    s = settings or load_settings()
+    return connection_id_by_name(s, s.airbyte_connection_name)
+
+
+def trigger_and_wait(
+    settings: Settings | None = None,
+    *,
+    poll_seconds: float = 10.0,
+    timeout_seconds: float = 6 * 3600,
+    on_status: Callable[[str], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+) -> SyncResult:
+    """Start a sync of the connection and wait for its job; a failed job raises."""
+    s = settings or load_settings()
+    t0 = time.monotonic()
+    with client_from_settings(s) as client:
+        conn = connection_id_by_name(s, s.airbyte_connection_name, client)
+        job = client.start_sync(conn)
+        job_id = int(job["jobId"])
+        status = str(job.get("status", "pending"))
+        while status not in FINAL:
+            if time.monotonic() - t0 > timeout_seconds:
+                raise AirbyteError(
+                    f"Airbyte job {job_id} still {status} after {timeout_seconds:.0f}s; "
+                    "check it in the Airbyte UI"
+                )
+            sleep(poll_seconds)
+            job = client.get_job(job_id)
+            status = str(job.get("status"))
+            if on_status:
+                on_status(status)
+    if status != "succeeded":
+        raise AirbyteError(
+            f"Airbyte job {job_id} ended {status}; see its logs in the Airbyte UI "
+            f"(connection {s.airbyte_connection_name!r})"
+        )
+    rows = job.get("rowsSynced")
+    return SyncResult(
+        job_id, status, int(rows) if rows is not None else None, time.monotonic() - t0
+    )

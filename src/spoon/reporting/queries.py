@@ -1,0 +1,315 @@
+"""The read-only SQL behind the dashboard, portable between DuckDB and Snowflake.
+
+Every query reads schema `marts` only (freshness also peeks at the loader's history).
+Heavy tables (`fct_sales`, `fct_orders`) are always filtered by date and aggregated in the
+warehouse, so results stay small on a shop with millions of orders. Values put into SQL are
+dates and integers rendered by this module (never user text).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any, Literal
+
+from spoon.reporting.backends import Backend, ReportingError, Rows, WarehouseMissing
+from spoon.reporting.kpis import MONEY_COLUMNS, ZERO, Period, Totals
+
+Grain = Literal["day", "week", "month"]
+Scope = Literal["period", "all"]
+LeaderboardLevel = Literal["product", "variant"]
+GRAINS: tuple[Grain, ...] = ("day", "week", "month")
+
+M = "marts"
+
+
+def sql_date(day: date) -> str:
+    if not isinstance(day, date):
+        raise TypeError(f"expected a date, got {day!r}")
+    return f"cast('{day.isoformat()}' as date)"
+
+
+def _between(column: str, period: Period) -> str:
+    return f"{column} between {sql_date(period.start)} and {sql_date(period.end)}"
+
+
+def _limit(n: int) -> int:
+    n = int(n)
+    if not 1 <= n <= 10_000:
+        raise ValueError(f"limit must be 1..10000, got {n}")
+    return n
+
+
+def _sum(expr: str) -> str:
+    """A money sum, typed as money on every warehouse (never a float)."""
+    return f"cast(coalesce(sum({expr}), 0) as decimal(38, 2))"
+
+
+def _money_sums(prefix: str = "") -> str:
+    return ", ".join(f"{_sum(prefix + c)} as {c}" for c in MONEY_COLUMNS)
+
+
+# ---- the shop's date range --------------------------------------------------------------
+def date_bounds(db: Backend) -> Period | None:
+    """First and last day of `rpt_daily_sales`, or None when it has no rows."""
+    row = db.query(
+        f"select min(date_day) as first_day, max(date_day) as last_day from {M}.rpt_daily_sales"
+    ).first()
+    if not row or row["first_day"] is None:
+        return None
+    return Period(_as_date(row["first_day"]), _as_date(row["last_day"]))
+
+
+def currency(db: Backend) -> str:
+    """The shop's currency code when the marts carry it (fct_orders.currency), else ''."""
+    if not db.has_table(M, "fct_orders"):
+        return ""
+    try:
+        row = db.query(f"select max(currency) as currency from {M}.fct_orders").first()
+    except WarehouseMissing:
+        raise
+    except ReportingError:  # the column is not part of the contract: no currency, no problem
+        return ""
+    return str(row["currency"]) if row and row["currency"] else ""
+
+
+# ---- KPI header ---------------------------------------------------------------------------
+def period_totals(db: Backend, period: Period) -> Totals:
+    """Totals of one period: money and orders from rpt_daily_sales, customers from orders."""
+    daily = db.query(
+        f"select coalesce(sum(orders), 0) as orders, {_money_sums()} "
+        f"from {M}.rpt_daily_sales where {_between('date_day', period)}"
+    ).first()
+    people = db.query(
+        f"select {_sum('o.gross_sales - o.discounts')} as order_value, "
+        "count(distinct o.customer_id) as customers, "
+        "count(distinct case when o.order_date > c.first_order_date then o.customer_id end) "
+        "as returning_customers "
+        f"from {M}.fct_orders as o left join {M}.dim_customers as c "
+        "on o.customer_id = c.customer_id "
+        f"where {_between('o.order_date', period)}"
+    ).first()
+    assert daily is not None and people is not None
+    return Totals(
+        orders=int(daily["orders"]),
+        money={c: _dec(daily[c]) for c in MONEY_COLUMNS},
+        order_value=_dec(people["order_value"]),
+        customers=int(people["customers"]),
+        returning_customers=int(people["returning_customers"]),
+    )
+
+
+# ---- sales over time ----------------------------------------------------------------------
+def sales_over_time(db: Backend, period: Period, grain: Grain) -> Rows:
+    """Orders and the seven money columns per day, week (Monday) or month."""
+    if grain not in GRAINS:
+        raise ValueError(f"grain must be one of {GRAINS}, got {grain!r}")
+    bucket = "date_day" if grain == "day" else f"cast(date_trunc('{grain}', date_day) as date)"
+    return db.query(
+        f"select {bucket} as period_start, coalesce(sum(orders), 0) as orders, {_money_sums()} "
+        f"from {M}.rpt_daily_sales where {_between('date_day', period)} "
+        "group by 1 order by 1"
+    )
+
+
+# ---- geography ----------------------------------------------------------------------------
+def sales_by_geo(db: Backend, period: Period | None) -> Rows:
+    """Orders, net and total sales by country, province and city.
+
+    All time (`period=None`) reads `rpt_sales_by_geo`; a period reads the orders placed in
+    it (their refunds included, like the report).
+    """
+    if period is None:
+        return db.query(
+            "select country, province, city, sum(orders) as orders, "
+            f"{_sum('net_sales')} as net_sales, {_sum('total_sales')} as total_sales "
+            f"from {M}.rpt_sales_by_geo group by country, province, city "
+            "order by net_sales desc, country, province, city"
+        )
+    return db.query(
+        "select ship_country as country, ship_province as province, ship_city as city, "
+        f"count(*) as orders, {_sum('net_sales')} as net_sales, "
+        f"{_sum('total_sales')} as total_sales "
+        f"from {M}.fct_orders where {_between('order_date', period)} "
+        "group by ship_country, ship_province, ship_city "
+        "order by net_sales desc, country, province, city"
+    )
+
+
+# ---- customers ----------------------------------------------------------------------------
+def top_customers(db: Backend, period: Period | None, limit: int = 25) -> Rows:
+    """Best customers by net sales: all time from rpt_top_customers, or in a period."""
+    n = _limit(limit)
+    if period is None:
+        return db.query(
+            "select rank, customer_id, orders_count, net_sales "
+            f"from {M}.rpt_top_customers order by rank, customer_id limit {n}"
+        )
+    return db.query(
+        "select rank() over (order by sum(net_sales) desc) as rank, customer_id, "
+        f"count(*) as orders_count, {_sum('net_sales')} as net_sales "
+        f"from {M}.fct_orders where {_between('order_date', period)} "
+        f"group by customer_id order by rank, customer_id limit {n}"
+    )
+
+
+def cohorts(db: Backend, period: Period | None = None) -> Rows:
+    """Retention by first-order month (cohorts starting in the period, or all)."""
+    where = ""
+    if period is not None:
+        first = period.start.replace(day=1)
+        where = f"where cohort_month between {sql_date(first)} and {sql_date(period.end)} "
+    return db.query(
+        "select cohort_month, months_since_first_order, customers, active_customers, "
+        f"net_sales, retention_rate from {M}.rpt_customer_cohorts {where}"
+        "order by cohort_month, months_since_first_order"
+    )
+
+
+# ---- products -----------------------------------------------------------------------------
+def product_leaderboard(
+    db: Backend, period: Period, level: LeaderboardLevel = "product", limit: int = 25
+) -> Rows:
+    """Products (or variants) by net sales in the period: units sold, gross, returns, net."""
+    n = _limit(limit)
+    if level == "variant":
+        keys = "s.product_id, s.variant_id"
+        names = (
+            "max(p.product_title) as product_title, max(p.variant_title) as variant_title, "
+            "max(p.sku) as sku"
+        )
+    elif level == "product":
+        keys = "s.product_id"
+        names = "max(p.product_title) as product_title, count(distinct s.variant_id) as variants"
+    else:
+        raise ValueError(f"level must be product or variant, got {level!r}")
+    return db.query(
+        f"select {keys}, {names}, "
+        "sum(case when s.event_type = 'sale' then s.quantity else 0 end) as units_sold, "
+        f"sum(s.quantity) as net_units, {_sum('s.gross_sales')} as gross_sales, "
+        f"{_sum('s.discounts')} as discounts, {_sum('s.returns')} as returns, "
+        f"{_sum('s.net_sales')} as net_sales "
+        f"from {M}.fct_sales as s left join {M}.dim_products as p on s.variant_id = p.variant_id "
+        f"where {_between('s.event_date', period)} and s.product_id is not null "
+        f"group by {keys} order by net_sales desc, {keys} limit {n}"
+    )
+
+
+# ---- growth -------------------------------------------------------------------------------
+def growth(db: Backend) -> Rows:
+    """Net sales per quarter with quarter-over-quarter and year-over-year growth."""
+    return db.query(
+        "select year, quarter, quarter_start, net_sales, qoq_growth, yoy_growth "
+        f"from {M}.rpt_growth order by quarter_start"
+    )
+
+
+# ---- freshness ----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class Freshness:
+    last_load: datetime | None
+    last_build: datetime | None
+    build_source: str  # where last_build came from
+
+    def line(self) -> str:
+        load = _when(self.last_load)
+        build = _when(self.last_build)
+        return f"Last successful load: {load} · last build: {build}"
+
+
+def freshness(
+    db: Backend, *, run_results: Path | None = None, refresh_file: Path | None = None
+) -> Freshness:
+    """When data last landed in the warehouse and when the marts were last built."""
+    last_load: datetime | None = None
+    if db.name == "duckdb" and db.has_table("raw", "_load_history"):
+        row = db.query(
+            "select max(loaded_at) as at from raw._load_history where status = 'loaded'"
+        ).first()
+        last_load = row["at"] if row else None
+    if last_load is None and db.has_table(M, "fct_orders"):
+        try:  # the marts' own lineage column, when the model carries it
+            row = db.query(f"select max(_source_loaded_at) as at from {M}.fct_orders").first()
+            last_load = row["at"] if row else None
+        except WarehouseMissing:
+            raise
+        except ReportingError:  # not part of the contract: freshness stays unknown
+            last_load = None
+
+    candidates: list[tuple[datetime, str]] = []
+    if db.name == "snowflake":
+        row = db.query(
+            "select max(last_altered) as at from information_schema.tables "
+            "where lower(table_schema) = 'marts'"
+        ).first()
+        if row and row["at"]:
+            candidates.append((_naive(row["at"]), "warehouse"))
+    built = _run_results_time(run_results) if run_results else None
+    if built:
+        candidates.append((built, "dbt run_results.json"))
+    refreshed = _refresh_time(refresh_file) if refresh_file else None
+    if refreshed:
+        candidates.append((refreshed, "nightly run"))
+    last_build, source = max(candidates) if candidates else (None, "unknown")
+    return Freshness(_naive(last_load) if last_load else None, last_build, source)
+
+
+def _run_results_time(path: Path) -> datetime | None:
+    """generated_at of a successful `dbt build`/`dbt run`, else None."""
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    if data.get("args", {}).get("which") not in ("build", "run"):
+        return None
+    results = data.get("results") or []
+    if any(r.get("status") in ("error", "fail", "runtime error") for r in results):
+        return None
+    return _parse_time(data.get("metadata", {}).get("generated_at"))
+
+
+def _refresh_time(path: Path) -> datetime | None:
+    try:
+        data = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return _parse_time(data.get("refreshed_at"))
+
+
+def _parse_time(value: Any) -> datetime | None:
+    if not isinstance(value, str):
+        return None
+    try:
+        return _naive(datetime.fromisoformat(value.replace("Z", "+00:00")))
+    except ValueError:
+        return None
+
+
+def _naive(value: datetime) -> datetime:
+    """UTC, without tzinfo (how the warehouse stores load times)."""
+    from datetime import UTC
+
+    if value.tzinfo is not None:
+        value = value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _when(value: datetime | None) -> str:
+    return "unknown" if value is None else f"{value:%Y-%m-%d %H:%M} UTC"
+
+
+def _as_date(value: Any) -> date:
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    return date.fromisoformat(str(value)[:10])
+
+
+def _dec(value: Any) -> Decimal:
+    if value is None:
+        return ZERO
+    return value if isinstance(value, Decimal) else Decimal(str(value))

@@ -1,0 +1,61 @@
+"""Fixtures for the Airbyte tests: a fake Airbyte API on 127.0.0.1 and the variables the
+definitions in airbyte/ reference."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+HERE = Path(__file__).resolve().parent
+REPO = HERE.parents[2]
+
+
+def load_helper(name: str) -> ModuleType:
+    """Import a helper module that sits beside this file (tests are not a package)."""
+    key = f"spoon_test_helpers.{name}"
+    if key in sys.modules:
+        return sys.modules[key]
+    spec = importlib.util.spec_from_file_location(key, HERE / f"{name}.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[key] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+fake_api = load_helper("fake_airbyte_api")
+
+DEFINITION_VARS = {
+    "SPOON_SHOPIFY_SHOP": "willows-spoon",
+    "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_test_token",
+    "SPOON_S3_BUCKET": "willows-lake",
+    "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "AKIATEST",
+    "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "s3-secret",
+}
+
+
+@pytest.fixture()
+def fake_airbyte(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+    """A fake Airbyte API; SPOON_AIRBYTE_* and the definitions' variables point at it."""
+    with fake_api.FakeAirbyteServer() as server:
+        monkeypatch.setenv("SPOON_AIRBYTE_URL", server.url)
+        monkeypatch.setenv("SPOON_AIRBYTE_CLIENT_ID", server.fake.client_id)
+        monkeypatch.setenv("SPOON_AIRBYTE_CLIENT_SECRET", server.fake.client_secret)
+        for key, value in DEFINITION_VARS.items():
+            monkeypatch.setenv(key, value)
+        yield server
+
+
+@pytest.fixture()
+def definitions_dir(tmp_path: Path) -> Path:
+    """A copy of airbyte/ that a test may edit."""
+    target = tmp_path / "airbyte"
+    target.mkdir()
+    for path in (REPO / "airbyte").glob("*.yaml"):
+        (target / path.name).write_text(path.read_text())
+    return target

@@ -1,0 +1,212 @@
+"""`spoon extract --source shopify` (source-shopify through PyAirbyte) against a fake Shopify
+Admin API on 127.0.0.1, then `spoon load` and `spoon transform` on the lake it wrote.
+
+The connector runs unchanged; `redirect/sitecustomize.py` sends its HTTPS requests for
+*.myshopify.com to the fake. The shop's dates are relative to today, so the BULK streams
+need only one or two date windows.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pyarrow.parquet as pq
+import pytest
+
+from spoon.settings import repo_path
+
+HERE = Path(__file__).resolve().parent
+SPOON = str(Path(sys.executable).parent / "spoon")
+pytestmark = pytest.mark.slow
+
+
+def _fake_module() -> Any:
+    import importlib.util
+
+    key = "spoon_test_helpers.fake_shopify"
+    if key not in sys.modules:
+        spec = importlib.util.spec_from_file_location(key, HERE / "fake_shopify.py")
+        assert spec and spec.loader
+        module = importlib.util.module_from_spec(spec)
+        sys.modules[key] = module
+        spec.loader.exec_module(module)
+    return sys.modules[key]
+
+
+fs = _fake_module()
+START = (datetime.now(UTC) - timedelta(days=20)).replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+@pytest.fixture(scope="module")
+def shop() -> Iterator[Any]:
+    if not repo_path(".venv-pyairbyte", "bin", "source-shopify").exists():
+        pytest.fail("the PyAirbyte venv is missing: run `make pyairbyte-venv`")
+    fake = fs.FakeShopify(fs.small_shop(START, orders=12), token="shpat_fake")
+    with fs.FakeShopifyServer(fake) as server:
+        yield server
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory, shop: Any) -> dict[str, str]:
+    root = tmp_path_factory.mktemp("shopify-extract")
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOON_")}
+    env.update(
+        {
+            "SPOON_ENV_FILE": str(root / "none.env"),
+            "SPOON_SOURCE": "shopify",
+            "SPOON_SHOPIFY_SHOP": "willows-spoon",
+            "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_fake",
+            "SPOON_SHOPIFY_START_DATE": (START - timedelta(days=10)).date().isoformat(),
+            "SPOON_LAKE_URL": str(root / "lake"),
+            "SPOON_DUCKDB_PATH": str(root / "warehouse.duckdb"),
+            # test only: the connector's HTTP goes to the fake
+            "PYTHONPATH": str(HERE / "redirect"),
+            "SPOON_TEST_SHOPIFY_URL": shop.url,
+        }
+    )
+    return env
+
+
+def spoon(env: dict[str, str], *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    out = subprocess.run([SPOON, *args], env=env, capture_output=True, text=True, timeout=600)
+    if check and out.returncode != 0:
+        raise AssertionError(f"spoon {' '.join(args)} failed:\n{out.stdout}\n{out.stderr}")
+    return out
+
+
+def lake_records(env: dict[str, str], stream: str) -> dict[str, list[dict[str, Any]]]:
+    """Records per file name of one stream."""
+    folder = Path(env["SPOON_LAKE_URL"]) / "shopify" / stream
+    if not folder.exists():
+        return {}
+    return {p.name: pq.read_table(p).to_pylist() for p in sorted(folder.glob("*.parquet"))}
+
+
+def test_first_run_writes_contract_1(workspace: dict[str, str], shop: Any) -> None:
+    out = spoon(workspace, "extract", "--source", "shopify")
+    assert "extract (shopify)" in out.stdout
+    lake = Path(workspace["SPOON_LAKE_URL"])
+    streams = sorted(p.name for p in (lake / "shopify").iterdir())
+    # every stream with records; no refunds yet, so no order_refunds file
+    assert streams == [
+        "customers",
+        "locations",
+        "orders",
+        "product_variants",
+        "products",
+        "shop",
+        "transactions",
+    ]
+    orders = [r for rows in lake_records(workspace, "orders").values() for r in rows]
+    assert sorted(r["id"] for r in orders) == [20_000 + n for n in range(12)]
+    first = orders[0]
+    assert {"_airbyte_raw_id", "_airbyte_extracted_at", "_airbyte_generation_id"} <= set(first)
+    assert first["_airbyte_meta"]["changes"] == []
+    assert first["line_items"][0]["price_set"]["shop_money"]["currency_code"] == "USD"
+    variants = [r for rows in lake_records(workspace, "product_variants").values() for r in rows]
+    assert sorted(v["id"] for v in variants) == [900, 901, 910, 911]
+    assert {v["product_id"] for v in variants} == {500, 501}
+    products = [r for rows in lake_records(workspace, "products").values() for r in rows]
+    assert sorted((p["id"], p["title"]) for p in products) == [
+        (500, "Wooden Spoon"),
+        (501, "Gift Card"),
+    ]
+    transactions = [r for rows in lake_records(workspace, "transactions").values() for r in rows]
+    assert len(transactions) == 12 and {t["order_id"] for t in transactions} == {
+        o["id"] for o in orders
+    }
+    state = json.loads((lake / "_spoon" / "shopify" / "pyairbyte-state.json").read_text())
+    names = {s["stream"]["stream_descriptor"]["name"] for s in state}
+    assert {"orders", "customers", "products"} <= names
+
+
+def test_second_run_fetches_only_what_changed(workspace: dict[str, str], shop: Any) -> None:
+    fake = shop.fake
+    state_before = json.loads(
+        (
+            Path(workspace["SPOON_LAKE_URL"]) / "_spoon" / "shopify" / "pyairbyte-state.json"
+        ).read_text()
+    )
+    orders_cursor = next(
+        s["stream"]["stream_state"]["updated_at"]
+        for s in state_before
+        if s["stream"]["stream_descriptor"]["name"] == "orders"
+    )
+    before_files = {s: set(lake_records(workspace, s)) for s in ("orders", "customers")}
+    # the shop changes: two new orders, a refund on order #1003 (its updated_at moves)
+    now = datetime.now(UTC) - timedelta(minutes=5)
+    for n in (12, 13):
+        fake.data.orders.append(fs.make_order(fake.data, n, now - timedelta(hours=14 - n)))
+    fs.refund(fake.data.orders[2], now - timedelta(minutes=30), refund_id=77)
+    fake.requests.clear()
+
+    spoon(workspace, "extract", "--source", "shopify")
+
+    order_calls = [
+        q["updated_at_min"][0]
+        for _, path, q in fake.requests
+        if path.endswith("/orders.json") and "page_info" not in q
+    ]
+    # `orders` asks only for what changed since its saved cursor; `order_refunds` reads the
+    # orders' nested refunds from its own cursor (none yet after the first run: start date)
+    assert orders_cursor in order_calls
+    assert set(order_calls) <= {orders_cursor, workspace["SPOON_SHOPIFY_START_DATE"]}
+    new_orders = [
+        r
+        for name, rows in lake_records(workspace, "orders").items()
+        if name not in before_files["orders"]
+        for r in rows
+    ]
+    ids = {r["id"] for r in new_orders}
+    assert {20_012, 20_013, 20_002} <= ids
+    # the last order of the first run may come again (Shopify's updated_at_min is inclusive)
+    assert ids <= {20_012, 20_013, 20_002, 20_011}
+    refunds = [r for rows in lake_records(workspace, "order_refunds").values() for r in rows]
+    assert [r["id"] for r in refunds] == [77]
+    new_customer_files = set(lake_records(workspace, "customers")) - before_files["customers"]
+    new_customers = [
+        r for name in new_customer_files for r in lake_records(workspace, "customers")[name]
+    ]
+    assert len(new_customers) <= 1  # nothing changed (at most the inclusive boundary record)
+    products_mutations = [q for m, p, q in fake.requests if p.endswith("/graphql.json")]
+    assert products_mutations  # BULK streams ran from their saved state
+
+
+def test_the_lake_loads_and_builds(workspace: dict[str, str]) -> None:
+    spoon(workspace, "load")
+    spoon(workspace, "transform")
+    with duckdb.connect(workspace["SPOON_DUCKDB_PATH"], read_only=True) as con:
+        orders = con.execute("select count(*) from marts.fct_orders").fetchone()
+        assert orders == (13,)  # 14 orders, one of them a test order
+        refunded = con.execute(
+            "select returns from marts.fct_orders where order_id = 20002"
+        ).fetchone()
+        assert refunded is not None and refunded[0] > 0
+        variants = con.execute("select count(*) from marts.dim_products").fetchone()
+        assert variants == (4,)
+        sums = [
+            con.execute(f"select sum(net_sales), sum(total_sales) from marts.{t}").fetchone()
+            for t in ("fct_orders", "fct_sales", "rpt_daily_sales")
+        ]
+        assert sums[0] == sums[1] == sums[2]
+
+
+def test_bad_token_writes_nothing(tmp_path: Path, workspace: dict[str, str]) -> None:
+    env = {
+        **workspace,
+        "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_wrong",
+        "SPOON_LAKE_URL": str(tmp_path / "lake"),
+    }
+    out = spoon(env, "extract", "--source", "shopify", check=False)
+    assert out.returncode != 0
+    lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+    assert len(lines) == 1 and "source-shopify failed" in lines[0], out.stderr
+    assert not (tmp_path / "lake").exists()

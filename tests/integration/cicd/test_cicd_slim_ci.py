@@ -1,0 +1,171 @@
+"""Slim dbt CI, simulated on DuckDB exactly as .github/workflows/ci.yml runs it on Snowflake.
+
+prod builds everything and its manifest is saved as the production state; a pull request
+changes one model; `dbt build --select state:modified+ --defer --state <prod>` on the `ci`
+target must build exactly that model and its children into the PR's schemas, read every
+other parent from prod, and `drop_ci_schemas` must remove the PR's schemas afterwards.
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections import deque
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+PR_SCHEMA = "pr_1"
+# The dbt tests' own suite runs the unit tests; here they would only cost time.
+NO_UNIT_TESTS = ("--exclude-resource-type", "unit_test")
+
+
+def model_descendants(manifest: dict[str, Any], node_id: str) -> set[str]:
+    """Every model downstream of `node_id` (breadth-first over the manifest's child_map)."""
+    seen: set[str] = set()
+    queue = deque([node_id])
+    while queue:
+        for child in manifest["child_map"].get(queue.popleft(), []):
+            if child.startswith("model.") and child not in seen:
+                seen.add(child)
+                queue.append(child)
+    return seen
+
+
+def pick_model(manifest: dict[str, Any]) -> str:
+    """A model with children but far from everything downstream: the smallest such subtree."""
+    models = sorted(k for k, n in manifest["nodes"].items() if n["resource_type"] == "model")
+    with_children = [m for m in models if model_descendants(manifest, m)]
+    assert with_children, "the dbt project has no model with a child model"
+    return min(with_children, key=lambda m: (len(model_descendants(manifest, m)), m))
+
+
+def relations(project: Any, schema_like: str) -> set[tuple[str, str]]:
+    rows = project.query(
+        "select table_schema, table_name from information_schema.tables "
+        f"where table_schema like '{schema_like}'"
+    )
+    return {(s, t) for s, t in rows}
+
+
+def test_slim_ci_builds_only_the_changed_model_and_its_children(
+    tmp_path: Path, cicd: SimpleNamespace
+) -> None:
+    project = cicd.copy_project(tmp_path)
+    cicd.load_raw(project.warehouse, [0, 1])
+
+    # 1. production: a full build; its manifest becomes the state CI compares against
+    project.dbt("build", *NO_UNIT_TESTS, target="prod", target_path="target-prod")
+    state = tmp_path / "prod-state"
+    state.mkdir()
+    shutil.copy(project.root / "target-prod" / "manifest.json", state / "manifest.json")
+    prod = project.manifest("target-prod")
+    all_models = {k for k, n in prod["nodes"].items() if n["resource_type"] == "model"}
+    prod_relations = relations(project, "%")
+    assert not any(s.startswith(PR_SCHEMA) for s, _ in prod_relations)
+
+    # 2. the pull request changes one model
+    changed = pick_model(prod)
+    node = prod["nodes"][changed]
+    expected = {changed} | model_descendants(prod, changed)
+    assert len(expected) < len(all_models), "the change must leave some models untouched"
+    sql_file = project.root / node["original_file_path"]
+    sql_file.write_text(sql_file.read_text() + "\n-- changed by a pull request\n")
+
+    # 3. state selection: exactly the changed model and its children
+    listed = project.dbt(
+        "ls",
+        "--select",
+        "state:modified+",
+        "--state",
+        str(state),
+        "--resource-type",
+        "model",
+        "--output",
+        "json",
+        "--output-keys",
+        "unique_id",
+        "--quiet",
+        target="ci",
+        target_path="target-ci",
+    )
+    selected = set(re.findall(r'"unique_id":\s*"([^"]+)"', listed.stdout))
+    assert selected == expected
+
+    # 4. slim build into the PR's schemas, deferring every other parent to prod
+    project.dbt(
+        "build",
+        *NO_UNIT_TESTS,
+        "--select",
+        "state:modified+",
+        "--defer",
+        "--state",
+        str(state),
+        target="ci",
+        target_path="target-ci",
+    )
+    ci = project.manifest("target-ci")
+    built = {
+        (n["schema"], n["alias"])
+        for k, n in ci["nodes"].items()
+        if k in expected and n["config"]["materialized"] != "ephemeral"
+    }
+    assert built, "nothing materialised"
+    assert all(schema.startswith(f"{PR_SCHEMA}_") for schema, _ in built)
+    assert relations(project, f"{PR_SCHEMA}%") == built
+    # prod is untouched: the same relations, nothing written into its schemas
+    assert relations(project, "%") - relations(project, f"{PR_SCHEMA}%") == prod_relations
+
+    # children read unchanged parents from prod and changed parents from the PR's schemas
+    for model_id in expected - {changed}:
+        compiled = ci["nodes"][model_id]["compiled_code"].lower()
+        for parent_id in ci["nodes"][model_id]["depends_on"]["nodes"]:
+            parent = prod["nodes"].get(parent_id)
+            if not parent or parent["resource_type"] != "model":
+                continue
+            if parent["config"]["materialized"] == "ephemeral":
+                continue
+            schema = (
+                f"{PR_SCHEMA}_{parent['schema']}" if parent_id in expected else parent["schema"]
+            )
+            assert re.search(rf'"?{schema}"?\."?{parent["alias"]}"?', compiled), (
+                f"{model_id} should read {parent_id} from schema {schema}"
+            )
+
+    # the rebuilt models hold the same rows as prod (only a comment changed)
+    for schema, alias in built:
+        prod_schema = schema.removeprefix(f"{PR_SCHEMA}_")
+        assert project.query(f'select count(*) from "{schema}"."{alias}"') == project.query(
+            f'select count(*) from "{prod_schema}"."{alias}"'
+        )
+
+    # 5. the pull request closes: its schemas go, prod stays
+    refused = project.dbt(
+        "run-operation",
+        "drop_ci_schemas",
+        "--args",
+        f"{{prefix: {PR_SCHEMA}}}",
+        target="prod",
+        target_path="target-prod",
+        check=False,
+    )
+    assert refused.returncode != 0
+    assert "only runs on the ci target" in refused.stdout
+    assert relations(project, f"{PR_SCHEMA}%") == built
+
+    project.dbt(
+        "run-operation",
+        "drop_ci_schemas",
+        "--args",
+        f"{{prefix: {PR_SCHEMA}}}",
+        target="ci",
+        target_path="target-ci",
+    )
+    assert relations(project, f"{PR_SCHEMA}%") == set()
+    schemas = {r[0] for r in project.query("select schema_name from information_schema.schemata")}
+    assert not any(s.startswith(PR_SCHEMA) for s in schemas)
+    assert relations(project, "%") == prod_relations

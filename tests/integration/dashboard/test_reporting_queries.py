@@ -1,0 +1,250 @@
+"""The reporting queries on the fixture marts: each figure checked against plain SQL."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from spoon.reporting import queries
+from spoon.reporting.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
+from spoon.reporting.geo import split_geo, state_name
+from spoon.reporting.kpis import MONEY_COLUMNS, Period
+from spoon.reporting.service import Reporter
+
+
+@pytest.fixture()
+def db(fixture_warehouse: Path) -> DuckDBBackend:
+    return DuckDBBackend(fixture_warehouse)
+
+
+@pytest.fixture()
+def period(db: DuckDBBackend) -> Period:
+    bounds = queries.date_bounds(db)
+    assert bounds is not None
+    return Period(bounds.start + timedelta(days=100), bounds.start + timedelta(days=190))
+
+
+def one(dash: SimpleNamespace, path: Path, sql: str) -> tuple:
+    return dash.query(path, sql)[0]
+
+
+def rng(p: Period) -> str:
+    return f"between date '{p.start}' and date '{p.end}'"
+
+
+def test_totals_equal_the_daily_report_and_the_orders(
+    db: DuckDBBackend, period: Period, dash: SimpleNamespace, fixture_warehouse: Path
+) -> None:
+    t = queries.period_totals(db, period)
+    sums = one(
+        dash,
+        fixture_warehouse,
+        f"select sum(orders), {', '.join(f'sum({c})' for c in MONEY_COLUMNS)} "
+        f"from marts.rpt_daily_sales where date_day {rng(period)}",
+    )
+    assert t.orders == sums[0]
+    assert [t.money[c] for c in MONEY_COLUMNS] == list(sums[1:])
+    (orders,) = one(
+        dash,
+        fixture_warehouse,
+        f"select count(*) from marts.fct_orders where order_date {rng(period)}",
+    )
+    assert t.orders == orders > 0
+    assert 0 < t.returning_customers < t.customers
+
+
+@pytest.mark.parametrize("grain", ["day", "week", "month"])
+def test_sales_over_time_adds_up_to_the_totals(
+    db: DuckDBBackend, period: Period, grain: str
+) -> None:
+    rows = queries.sales_over_time(db, period, grain)  # type: ignore[arg-type]
+    t = queries.period_totals(db, period)
+    assert sum(rows.column("orders")) == t.orders
+    for c in MONEY_COLUMNS:
+        assert sum(rows.column(c)) == t.money[c]
+    starts = rows.column("period_start")
+    assert starts == sorted(starts)
+    if grain == "week":
+        assert all(d.weekday() == 0 for d in starts[1:])
+    if grain == "month":
+        assert all(d.day == 1 for d in starts[1:])
+    if grain == "day":
+        assert len(rows) == period.days
+
+
+def test_bad_inputs_are_refused(db: DuckDBBackend, period: Period) -> None:
+    with pytest.raises(ValueError, match="grain"):
+        queries.sales_over_time(db, period, "hour")  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        queries.sql_date("2025-01-01'; drop table x; --")  # type: ignore[arg-type]
+    with pytest.raises(ValueError, match="limit"):
+        queries.top_customers(db, None, limit=0)
+
+
+def test_geography_all_time_and_in_a_period(
+    db: DuckDBBackend, period: Period, dash: SimpleNamespace, fixture_warehouse: Path
+) -> None:
+    net_all, net_period = one(
+        dash,
+        fixture_warehouse,
+        "select sum(net_sales), sum(case when order_date "
+        f"{rng(period)} then net_sales end) from marts.fct_orders",
+    )
+    for p, expected in ((None, net_all), (period, net_period)):
+        split = split_geo(queries.sales_by_geo(db, p))
+        assert split.us_net_sales + split.abroad_net_sales == expected
+        assert sum(r["net_sales"] for r in split.cities) == split.us_net_sales
+        assert {r["country"] for r in split.countries} == {"Canada", "United Kingdom", "Germany"}
+        assert {r["code"] for r in split.states} <= {"CA", "NY", "TX", "WA", "IL", "FL"}
+        assert [r["net_sales"] for r in split.states] == sorted(
+            (r["net_sales"] for r in split.states), reverse=True
+        )
+
+
+def test_state_names_from_names_or_codes() -> None:
+    assert state_name("CA") == "California"
+    assert state_name(" new york ") == "New York"
+    assert state_name("Washington DC") == "District of Columbia"
+    assert state_name("Ontario") is None
+
+
+def test_top_customers(
+    db: DuckDBBackend, period: Period, dash: SimpleNamespace, fixture_warehouse: Path
+) -> None:
+    top = queries.top_customers(db, None, limit=5).dicts()
+    assert [r["rank"] for r in top] == sorted(r["rank"] for r in top)
+    (best,) = one(dash, fixture_warehouse, "select max(net_sales) from marts.dim_customers")
+    assert top[0]["net_sales"] == best
+    in_period = queries.top_customers(db, period, limit=3).dicts()
+    (best_in_period,) = one(
+        dash,
+        fixture_warehouse,
+        "select max(s) from (select sum(net_sales) s from marts.fct_orders "
+        f"where order_date {rng(period)} group by customer_id)",
+    )
+    assert in_period[0]["net_sales"] == best_in_period and len(in_period) == 3
+
+
+@pytest.mark.parametrize("level", ["product", "variant"])
+def test_product_leaderboard_covers_every_product_sale(
+    db: DuckDBBackend, period: Period, level: str, dash: SimpleNamespace, fixture_warehouse: Path
+) -> None:
+    board = queries.product_leaderboard(db, period, level, limit=1000)  # type: ignore[arg-type]
+    net, units = one(
+        dash,
+        fixture_warehouse,
+        "select sum(net_sales), sum(case when event_type = 'sale' then quantity end) "
+        f"from marts.fct_sales where product_id is not null and event_date {rng(period)}",
+    )
+    assert sum(board.column("net_sales")) == net
+    assert sum(board.column("units_sold")) == units
+    assert board.column("net_sales") == sorted(board.column("net_sales"), reverse=True)
+    assert all(board.column("product_title"))
+    assert len(board) == (4 if level == "product" else 6)
+
+
+def test_cohorts_and_growth(db: DuckDBBackend, period: Period) -> None:
+    everything = queries.cohorts(db, None)
+    some = queries.cohorts(db, period)
+    assert 0 < len(some) < len(everything)
+    assert all(period.start.replace(day=1) <= d <= period.end for d in some.column("cohort_month"))
+    assert all(r == 1 for r, m in zip(everything.column("retention_rate"),
+                                      everything.column("months_since_first_order"), strict=True)
+               if m == 0)  # fmt: skip
+    growth = queries.growth(db)
+    assert growth.column("quarter_start") == sorted(growth.column("quarter_start"))
+    assert growth.dicts()[0]["qoq_growth"] is None
+
+
+def test_freshness_from_the_load_history_run_results_and_refresh_file(
+    db: DuckDBBackend, tmp_path: Path, dash: SimpleNamespace
+) -> None:
+    fresh = queries.freshness(db)
+    assert fresh.last_load == dash.fixture_marts.LAST_LOAD  # the quarantined file is later
+    assert fresh.last_build is None and "last build: unknown" in fresh.line()
+
+    results = tmp_path / "run_results.json"
+    results.write_text(
+        json.dumps(
+            {
+                "metadata": {"generated_at": "2026-01-15T06:10:00.123456Z"},
+                "args": {"which": "build"},
+                "results": [{"status": "success"}, {"status": "pass"}],
+            }
+        )
+    )
+    fresh = queries.freshness(db, run_results=results)
+    assert fresh.last_build == datetime(2026, 1, 15, 6, 10, 0, 123456)
+    assert "2026-01-15 06:10 UTC" in fresh.line()
+
+    refresh = tmp_path / "refresh.json"
+    refresh.write_text(json.dumps({"refreshed_at": "2026-01-15T09:00:00+02:00"}))
+    fresh = queries.freshness(db, run_results=results, refresh_file=refresh)
+    assert fresh.last_build == datetime(2026, 1, 15, 7, 0) and fresh.build_source == "nightly run"
+
+    failed = json.loads(results.read_text())
+    failed["results"].append({"status": "error"})
+    results.write_text(json.dumps(failed))
+    assert queries.freshness(db, run_results=results).last_build is None
+
+
+def test_reporter_caches_until_the_warehouse_changes(
+    fixture_warehouse: Path, tmp_path: Path, dash: SimpleNamespace
+) -> None:
+    from spoon.settings import load_settings
+
+    path = dash.copy_warehouse(fixture_warehouse, tmp_path / "copy")
+    reporter = Reporter.from_settings(
+        load_settings(duckdb_path=path, dashboard_refresh_file=tmp_path / "r.json")
+    )
+    first = reporter.bounds()
+    assert reporter.bounds() == first
+    assert reporter.cache.hits == 1
+    import duckdb
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("delete from marts.rpt_daily_sales where date_day > date '2025-06-30'")
+        con.execute("checkpoint")
+    assert reporter.bounds() == Period(first.start, date(2025, 6, 30))  # type: ignore[union-attr]
+
+
+def test_a_missing_warehouse_is_not_created(tmp_path: Path) -> None:
+    missing = tmp_path / "none.duckdb"
+    with pytest.raises(WarehouseMissing, match="make demo"):
+        DuckDBBackend(missing).query("select 1")
+    assert not missing.exists()
+
+
+def test_marts_not_built_yet(tmp_path: Path) -> None:
+    import duckdb
+
+    path = tmp_path / "raw-only.duckdb"
+    duckdb.connect(str(path)).close()
+    with pytest.raises(WarehouseMissing, match="spoon transform"):
+        queries.date_bounds(DuckDBBackend(path))
+
+
+def test_a_locked_warehouse_reports_busy(tmp_path: Path, dash: SimpleNamespace) -> None:
+    path = dash.copy_warehouse(dash.fixture_marts.build_fixture_warehouse(
+        tmp_path / "src" / "w.duckdb", orders=20), tmp_path / "locked")  # fmt: skip
+    holder = subprocess.Popen(
+        [sys.executable, "-c",
+         "import duckdb, sys; c = duckdb.connect(sys.argv[1]); print('locked', flush=True); "
+         "sys.stdin.read()", str(path)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "locked"
+        with pytest.raises(WarehouseBusy, match="reload"):
+            DuckDBBackend(path, lock_retries=1, lock_wait=0.01).query("select 1")
+    finally:
+        assert holder.stdin is not None
+        holder.stdin.close()
+        holder.wait(timeout=30)
+    assert DuckDBBackend(path).query("select 1 as x").first() == {"x": 1}

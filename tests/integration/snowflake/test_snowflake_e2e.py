@@ -1,0 +1,153 @@
+"""The Snowflake path end to end, on local stand-ins: demo shop -> lake on moto S3 -> each
+pipe's COPY statement run by fakesnow from the S3 stage -> `dbt build` with dbt-snowflake
+(target `fakesnow`) -> the same mart totals as the DuckDB path on the same lake."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import boto3
+import duckdb
+import pytest
+
+from spoon.bootstrap import sqlfiles
+from spoon.bootstrap.connection import connect_admin
+from spoon.bootstrap.snowflake import apply
+from spoon.settings import load_settings
+
+REPO = Path(__file__).resolve().parents[3]
+SPOON = str(Path(sys.executable).parent / "spoon")
+DBT = REPO / ".venv-dbt" / "bin" / "dbt"
+MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+BUCKET = "willows-spoon-e2e"
+
+
+def _demo_ready() -> bool:
+    try:
+        from spoon.demo import extract_demo  # noqa: F401
+    except ImportError:
+        return False
+    return (REPO / "dbt" / "dbt_project.yml").exists() and DBT.exists()
+
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.e2e,
+    pytest.mark.skipif(
+        not _demo_ready(), reason="needs spoon.demo.extract_demo, dbt/ and .venv-dbt"
+    ),
+]
+
+
+def _run(cmd: list[str], env: dict[str, str], cwd: Path) -> str:
+    out = subprocess.run(cmd, env=env, cwd=cwd, capture_output=True, text=True)
+    assert out.returncode == 0, (
+        f"{' '.join(cmd)} failed:\n{out.stdout[-4000:]}\n{out.stderr[-4000:]}"
+    )
+    return out.stdout
+
+
+def test_snowflake_path_matches_duckdb(
+    aws_env: str, fakesnow_port: int, fakesnow_cannot_run: frozenset[str], tmp_path: Path
+) -> None:
+    boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SPOON_")} | {
+        "SPOON_ENV_FILE": str(tmp_path / "none.env"),
+        "SPOON_LAKE_URL": f"s3://{BUCKET}/lake",
+        "SPOON_AWS_ENDPOINT_URL": aws_env,
+        "SPOON_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
+        "SPOON_TRUTH_DIR": str(tmp_path / "truth"),
+        "SPOON_DEMO_ORDERS": "600",
+        "SPOON_DEMO_DAYS": "90",
+        "SPOON_DEMO_SEED": "11",
+    }
+    # 1) the demo shop lands in the lake on (moto) S3; the DuckDB path loads the same files
+    _run([SPOON, "extract"], env, tmp_path)
+    _run([SPOON, "load"], env, tmp_path)
+    _run([SPOON, "transform"], env, tmp_path)
+    with duckdb.connect(env["SPOON_DUCKDB_PATH"], read_only=True) as con:
+        duck = con.execute(
+            f"select count(*), {', '.join(f'sum({m})' for m in MONEY)} from marts.rpt_daily_sales"
+        ).fetchone()
+    assert duck[0] > 30 and duck[1] > 0
+
+    # 2) bootstrap the executable part, then run each pipe's own COPY statement
+    settings = load_settings(
+        env="prod",
+        s3_bucket=BUCKET,
+        s3_prefix="lake",
+        aws_account_id="123456789012",
+        snowflake_account="fakesnow",
+        snowflake_admin_user="admin",
+        snowflake_admin_authenticator="snowflake",
+        snowflake_admin_password="snow",
+        snowflake_host="127.0.0.1",
+        snowflake_port=fakesnow_port,
+        snowflake_protocol="http",
+        snowflake_keys_dir=tmp_path / "keys",
+    )
+    statements = sqlfiles.statements(settings)
+    conn = connect_admin(settings)
+    try:
+        apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)
+        cur = conn.cursor()
+        loaded = 0
+        for st in (s for s in statements if s.kind == "CREATE PIPE"):
+            cur.execute(sqlfiles.pipe_copy(st))
+            for row in cur.fetchall():
+                assert row[1] == "LOADED", row
+                loaded += 1
+        assert loaded >= 8
+        cur.execute("SELECT _file_name, _loaded_at FROM RAW.RAW.ORDERS LIMIT 1")
+        name, loaded_at = cur.fetchone()
+        assert name.startswith("shopify/orders/") and name.endswith(".parquet")
+        assert loaded_at is not None
+    finally:
+        conn.close()
+
+    # 3) dbt-snowflake builds the marts on fakesnow
+    dbt_env = env | {
+        "SPOON_DBT_TARGET": "fakesnow",
+        "SPOON_SNOWFLAKE_HOST": "127.0.0.1",
+        "SPOON_SNOWFLAKE_PORT": str(fakesnow_port),
+        "SPOON_SNOWFLAKE_PROTOCOL": "http",
+        "SPOON_SNOWFLAKE_DATABASE": "ANALYTICS",
+        "SPOON_SNOWFLAKE_RAW_DATABASE": "RAW",
+        "DBT_LOG_PATH": str(tmp_path / "dbt-logs"),
+        "DO_NOT_TRACK": "1",
+    }
+    _run(
+        [
+            str(DBT),
+            "build",
+            "--project-dir",
+            str(REPO / "dbt"),
+            "--profiles-dir",
+            str(REPO / "dbt"),
+            "--target",
+            "fakesnow",
+            "--target-path",
+            str(tmp_path / "dbt-target"),
+        ],
+        dbt_env,
+        tmp_path,
+    )
+
+    # 4) the same totals as the DuckDB path
+    conn = connect_admin(settings)
+    try:
+        cur = conn.cursor()
+        cur.execute(
+            f"select count(*), {', '.join(f'sum({m})' for m in MONEY)} "
+            "from ANALYTICS.MARTS.RPT_DAILY_SALES"
+        )
+        snow = cur.fetchone()
+    finally:
+        conn.close()
+    assert snow[0] == duck[0]
+    for name, s, d in zip(MONEY, snow[1:], duck[1:], strict=True):
+        assert Decimal(str(s)) == Decimal(str(d)), name

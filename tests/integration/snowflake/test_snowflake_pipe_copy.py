@@ -1,0 +1,96 @@
+"""Each pipe's own COPY statement, run by fakesnow from the S3 stage (moto): contract-1
+files become contract-2 rows, and a second COPY skips files already loaded."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from pathlib import Path
+
+import boto3
+import pytest
+
+from spoon.bootstrap import sqlfiles
+from spoon.bootstrap.connection import connect_admin
+from spoon.bootstrap.snowflake import apply
+from spoon.lake import Lake
+from spoon.settings import load_settings
+
+BUCKET = "willows-spoon-pipes"
+
+
+@pytest.mark.slow
+def test_pipe_copy_loads_contract_1_files(
+    aws_env: str, fakesnow_port: int, fakesnow_cannot_run: frozenset[str], tmp_path: Path
+) -> None:
+    boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    settings = load_settings(
+        env="dev",
+        s3_bucket=BUCKET,
+        s3_prefix="lake",
+        aws_account_id="123456789012",
+        lake_url=f"s3://{BUCKET}/lake",
+        aws_endpoint_url=aws_env,
+        snowflake_account="fakesnow",
+        snowflake_admin_user="admin",
+        snowflake_admin_authenticator="snowflake",
+        snowflake_admin_password="snow",
+        snowflake_host="127.0.0.1",
+        snowflake_port=fakesnow_port,
+        snowflake_protocol="http",
+        snowflake_keys_dir=tmp_path / "keys",
+    )
+    lake = Lake(settings.lake_url)
+    at = datetime(2026, 1, 2, 2, 30, tzinfo=UTC)
+    orders = [
+        {
+            "id": 1001,
+            "name": "#1001",
+            "total_price": 12.5,
+            "line_items": [{"id": 1, "quantity": 2, "price": 6.25}],
+            "customer": {"id": 7, "email": "a@example.com"},
+        },
+        {"id": 1002, "name": "#1002", "total_price": 30.0, "line_items": [], "customer": None},
+    ]
+    (orders_file,) = lake.write_records("shopify", "orders", orders, extracted_at=at, sync_id=1)
+    lake.write_records(
+        "shopify", "shop", [{"id": 1, "iana_timezone": "Europe/Paris"}], extracted_at=at, sync_id=1
+    )
+
+    statements = sqlfiles.statements(settings)
+    conn = connect_admin(settings)
+    try:
+        apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)
+        cur = conn.cursor()
+        pipes = [s for s in statements if s.kind == "CREATE PIPE"]
+        assert len(pipes) == 8
+        results = {}
+        for st in pipes:
+            cur.execute(sqlfiles.pipe_copy(st))
+            results[st.sql.split()[5]] = cur.fetchall()
+        assert [r[1] for r in results["RAW_DEV.RAW.ORDERS_PIPE"]] == ["LOADED"]
+        assert [r[1] for r in results["RAW_DEV.RAW.SHOP_PIPE"]] == ["LOADED"]
+        assert results["RAW_DEV.RAW.CUSTOMERS_PIPE"] == [("Copy executed with 0 files processed.",)]
+
+        cur.execute(
+            "SELECT record, _airbyte_raw_id, _airbyte_extracted_at, _file_name, _loaded_at "
+            "FROM RAW_DEV.RAW.ORDERS ORDER BY record:id::int"
+        )
+        rows = cur.fetchall()
+        assert len(rows) == 2
+        record = json.loads(rows[0][0])
+        assert record["id"] == 1001 and record["line_items"][0]["quantity"] == 2
+        assert record["customer"]["email"] == "a@example.com"
+        assert record["_airbyte_raw_id"] == rows[0][1]
+        assert rows[0][2] == at.replace(tzinfo=None)
+        assert rows[0][3] == "shopify/orders/" + orders_file.rsplit("/", 1)[1]
+        assert rows[0][4] is not None
+
+        # Snowpipe's load history: the same file is not loaded twice
+        orders_pipe = next(s for s in pipes if "ORDERS_PIPE" in s.sql.split()[5])
+        cur.execute(sqlfiles.pipe_copy(orders_pipe))
+        assert [r[1] for r in cur.fetchall()] == ["LOAD_SKIPPED"]
+        cur.execute("SELECT count(*) FROM RAW_DEV.RAW.ORDERS")
+        assert cur.fetchone() == (2,)
+    finally:
+        conn.close()

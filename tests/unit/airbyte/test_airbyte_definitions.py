@@ -1,0 +1,127 @@
+"""The definitions in airbyte/: they load, resolve `${VAR}` and match the connectors' specs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from spoon.airbyte.definitions import DefinitionError, load_definitions, resolve
+from spoon.settings import repo_path
+
+HERE = Path(__file__).resolve().parent
+ENV = {
+    "SPOON_SHOPIFY_SHOP": "willows-spoon",
+    "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_x",
+    "SPOON_S3_BUCKET": "willows-lake",
+    "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "AKIA",
+    "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "secret",
+}
+
+
+@pytest.fixture()
+def defs() -> Any:
+    return load_definitions(repo_path("airbyte"), ENV)
+
+
+def test_the_three_definitions_load(defs: Any) -> None:
+    assert list(defs.sources) == ["shopify"]
+    assert list(defs.destinations) == ["s3-lake"]
+    assert list(defs.connections) == ["shopify-to-s3"]
+    src = defs.sources["shopify"]
+    assert src.configuration["credentials"]["api_password"] == "shpat_x"
+    assert src.secrets == {"configuration.credentials.api_password"}
+    dest = defs.destinations["s3-lake"]
+    assert dest.secrets == {"configuration.access_key_id", "configuration.secret_access_key"}
+
+
+def test_secrets_are_only_references() -> None:
+    """Every secret-looking value in the YAML files is a ${...} reference."""
+    import yaml
+
+    def walk(node: Any, key: str = "") -> list[tuple[str, Any]]:
+        if isinstance(node, dict):
+            return [x for k, v in node.items() for x in walk(v, str(k))]
+        return [(key, node)]
+
+    for path in repo_path("airbyte").glob("*.yaml"):
+        for key, value in walk(yaml.safe_load(path.read_text())):
+            if any(w in key for w in ("password", "secret", "token", "access_key")):
+                assert isinstance(value, str) and value.startswith("${"), (path.name, key)
+
+
+def test_source_matches_source_shopify_spec(defs: Any, shopify_spec: dict[str, Any]) -> None:
+    schema = shopify_spec["connectionSpecification"]
+    config = {k: v for k, v in defs.sources["shopify"].configuration.items() if k != "sourceType"}
+    jsonschema.Draft7Validator(schema, format_checker=jsonschema.FormatChecker()).validate(config)
+    # and every key we set is one the connector knows
+    assert set(config) <= set(schema["properties"])
+    # a wrong value is caught by the same check (the test can fail)
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.Draft7Validator(schema).validate({**config, "start_date": "01/01/2024"})
+
+
+def test_streams_and_sync_modes_match_the_connector(
+    defs: Any, shopify_streams: dict[str, dict[str, Any]]
+) -> None:
+    streams = defs.connections["shopify-to-s3"].body["configurations"]["streams"]
+    assert {s["name"] for s in streams} == set(shopify_streams)
+    for s in streams:
+        known = shopify_streams[s["name"]]
+        want = "incremental_append" if known["incremental"] else "full_refresh_append"
+        assert s["syncMode"] == want, s["name"]
+    # which streams source-shopify reads through the GraphQL BULK API (see docs/airbyte.md)
+    bulk = {name for name, k in shopify_streams.items() if k["api"] == "bulk"}
+    assert bulk == {"products", "product_variants", "transactions"}
+
+
+def test_destination_matches_destination_s3_fields(defs: Any) -> None:
+    """destination-s3 is a JVM connector with no Python package: check against the fields
+    of its published spec that we use (restated in destination_s3_fields.json)."""
+    import json
+
+    schema = json.loads((HERE / "destination_s3_fields.json").read_text())
+    config = {
+        k: v
+        for k, v in defs.destinations["s3-lake"].configuration.items()
+        if k != "destinationType"
+    }
+    jsonschema.validate(config, schema)
+    assert (
+        config["s3_path_format"] == "${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_"
+    )
+
+
+def test_connection_has_no_schedule_and_the_lake_namespace(defs: Any) -> None:
+    body = defs.connections["shopify-to-s3"].body
+    assert body["schedule"] == {"scheduleType": "manual"}
+    assert body["namespaceFormat"] == "shopify"
+    custom = load_definitions(repo_path("airbyte"), {**ENV, "SPOON_LAKE_NAMESPACE": "shop2"})
+    assert custom.connections["shopify-to-s3"].body["namespaceFormat"] == "shop2"
+
+
+def test_missing_variable_is_named() -> None:
+    env = {k: v for k, v in ENV.items() if k != "SPOON_SHOPIFY_ACCESS_TOKEN"}
+    with pytest.raises(DefinitionError, match=r"SPOON_SHOPIFY_ACCESS_TOKEN.*not set"):
+        load_definitions(repo_path("airbyte"), env)
+
+
+def test_resolve_defaults_and_escapes() -> None:
+    value, used = resolve(
+        {"a": "${X:-dflt}", "b": "$${KEEP}/${Y}", "c": [1, "${Y}"]}, {"Y": "y"}, "t.yaml"
+    )
+    assert value == {"a": "dflt", "b": "${KEEP}/y", "c": [1, "y"]}
+    assert used == {"a", "b", "c[1]"}
+
+
+def test_bad_files_are_reported(tmp_path: Path) -> None:
+    (tmp_path / "a.yaml").write_text("kind: sauce\nname: x\n")
+    with pytest.raises(DefinitionError, match=r"a\.yaml: `kind` must be one of"):
+        load_definitions(tmp_path, {})
+    (tmp_path / "a.yaml").write_text(
+        "kind: connection\nname: c\nsource: nope\ndestination: d\nconfigurations: {}\n"
+    )
+    with pytest.raises(DefinitionError, match="source 'nope' is not defined"):
+        load_definitions(tmp_path, {})

@@ -1,0 +1,81 @@
+"""The PyAirbyte extract's checks that need no connector: settings, state, error lines."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from spoon.airbyte.definitions import load_definitions
+from spoon.airbyte.shopify_extract import (
+    STREAMS,
+    ShopifyExtractError,
+    _last_error,
+    extract_shopify,
+    load_state,
+    save_state,
+    source_config,
+)
+from spoon.lake import Lake
+from spoon.settings import load_settings, repo_path
+
+
+def test_streams_are_the_connections_streams() -> None:
+    env = {
+        "SPOON_SHOPIFY_SHOP": "s",
+        "SPOON_SHOPIFY_ACCESS_TOKEN": "t",
+        "SPOON_S3_BUCKET": "b",
+        "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "k",
+        "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "s",
+    }
+    conn = load_definitions(repo_path("airbyte"), env).connections["shopify-to-s3"]
+    assert tuple(s["name"] for s in conn.body["configurations"]["streams"]) == STREAMS
+
+
+def test_source_config_needs_shop_and_token() -> None:
+    with pytest.raises(ShopifyExtractError, match="SPOON_SHOPIFY_SHOP is not set"):
+        source_config(load_settings(shopify_access_token="x"))
+    with pytest.raises(ShopifyExtractError, match="SPOON_SHOPIFY_ACCESS_TOKEN is not set"):
+        source_config(load_settings(shopify_shop="x"))
+    cfg = source_config(load_settings(shopify_shop="x", shopify_access_token="t"))
+    assert cfg["credentials"] == {"auth_method": "api_password", "api_password": "t"}
+    assert cfg["start_date"] == "2024-01-01"
+
+
+def test_state_round_trip_outside_the_namespace(tmp_path: Path) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    assert load_state(lake, "shopify") == []
+    state = [{"type": "STREAM", "stream": {"stream_descriptor": {"name": "orders"}}}]
+    path = save_state(lake, "shopify", state)
+    assert load_state(lake, "shopify") == state
+    assert Path(path).parent == tmp_path / "lake" / "_spoon" / "shopify"
+    assert lake.list_files("shopify") == []  # the loader never sees it
+    Path(path).write_text("{not json")
+    with pytest.raises(ShopifyExtractError, match="delete it"):
+        load_state(lake, "shopify")
+
+
+def test_missing_pyairbyte_venv_is_explained(tmp_path: Path) -> None:
+    s = load_settings(
+        shopify_shop="x",
+        shopify_access_token="t",
+        lake_url=str(tmp_path / "lake"),
+        pyairbyte_python=str(tmp_path / "nowhere" / "bin" / "python"),
+    )
+    with pytest.raises(ShopifyExtractError, match="make pyairbyte-venv"):
+        extract_shopify(s)
+    assert not (tmp_path / "lake").exists()
+
+
+def test_error_line_prefers_the_connectors_stream_errors() -> None:
+    log = "\n".join(
+        [
+            "INFO: reading",
+            "ERROR: During the sync, the following streams did not sync successfully: ",
+            "products: BulkJobResultUrlError('Could not extract the `filename` from ",
+            "    raise exc.AirbyteConnectorFailedError(",
+            "RUNNER-ERROR: AirbyteConnectorFailedError: Connector failed.",
+        ]
+    )
+    assert _last_error(log).startswith("streams failed: products: BulkJobResultUrlError")
+    assert _last_error("x\nRUNNER-ERROR: boom") == "boom"
