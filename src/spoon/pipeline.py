@@ -209,7 +209,8 @@ def print_summary(settings: Settings | None = None) -> dict[str, Any]:
         f"[bold]{totals['orders']:,}[/]",
         *(f"[bold]{totals[c]:,.2f}[/]" for c in MONEY),
     )
-    console.print(table)
+    # a pipe or a log gets the whole table, not one squeezed to 80 columns
+    (console if console.is_terminal else Console(width=160)).print(table)
     return totals
 
 

@@ -1,0 +1,308 @@
+"""`extract_demo`: one Airbyte-style sync of the demo shop into the lake.
+
+A sync "as of" `until` (a shop-local day) emits, per stream, every record whose `updated_at`
+lies in (the previous sync's cutoff, this cutoff], as it stands at this cutoff, where a
+cutoff is the end of its `until` day in the shop's zone. The sync state (config, last
+`until`, sync counter) lives in the lake at `{lake}/_state/demo/{namespace}.json`. The same
+seed and the same sequence of `until`s give a byte-identical lake: `_airbyte_extracted_at`
+is the cutoff itself, never the wall clock.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from spoon.demo import records as rec
+from spoon.demo.history import History, day_cutoff
+from spoon.demo.model import ZERO, DemoConfig, Order
+from spoon.demo.truth import DailyTruth
+from spoon.errors import LakeError, SpoonError
+from spoon.lake import Lake
+
+STREAMS = (
+    "shop",
+    "locations",
+    "products",
+    "product_variants",
+    "customers",
+    "orders",
+    "order_refunds",
+    "transactions",
+)
+STATE_VERSION = 1
+#: Records per Parquet file; orders are large (nested lines, refunds), so fewer per file.
+CHUNK = {"orders": 5_000, "order_refunds": 20_000}
+DEFAULT_CHUNK = 50_000
+MAX_ORDERS = 5_000_000
+
+
+@dataclass
+class DemoReport:
+    """What one `extract_demo` call did."""
+
+    until: date
+    files: list[str] = field(default_factory=list)
+    records: dict[str, int] = field(default_factory=dict)
+    sync_id: int = 0
+    truth_path: Path | None = None
+
+    @property
+    def nothing_new(self) -> bool:
+        return not self.files
+
+
+class _StreamWriter:
+    """Buffers one stream's records of one sync and writes them in numbered parts."""
+
+    def __init__(self, lake: Lake, namespace: str, stream: str, sync: _Sync) -> None:
+        self.lake, self.namespace, self.stream, self.sync = lake, namespace, stream, sync
+        self.size = CHUNK.get(stream, DEFAULT_CHUNK)
+        self.buffer: list[dict[str, Any]] = []
+        self.part = 0
+        self.count = 0
+        self.files: list[str] = []
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.buffer.append(record)
+        if len(self.buffer) >= self.size:
+            self.flush()
+
+    def extend(self, records: Iterable[dict[str, Any]]) -> None:
+        for record in records:
+            self.add(record)
+
+    def flush(self) -> None:
+        if not self.buffer:
+            return
+        paths = self.lake.write_records(
+            self.namespace,
+            self.stream,
+            self.buffer,
+            extracted_at=self.sync.extracted_at,
+            sync_id=self.sync.sync_id,
+            raw_id_seed=self.sync.raw_id_seed,
+            chunk_size=self.size,
+            first_part=self.part,
+        )
+        self.part += len(paths)
+        self.count += len(self.buffer)
+        self.files += paths
+        self.buffer = []
+
+
+@dataclass(frozen=True)
+class _Sync:
+    sync_id: int
+    since: datetime | None  # previous cutoff (exclusive lower bound), None on the first sync
+    cutoff: datetime
+    raw_id_seed: str
+
+    @property
+    def extracted_at(self) -> datetime:
+        return self.cutoff
+
+    def new(self, at: datetime) -> bool:
+        """Did something that happened at `at` change within this sync's window?"""
+        return at < self.cutoff and (self.since is None or at >= self.since)
+
+
+# ---- state --------------------------------------------------------------------------------
+def _state_path(lake: Lake, namespace: str) -> str:
+    return f"{lake.root}/_state/demo/{namespace}.json"
+
+
+def read_state(lake: Lake, namespace: str) -> dict[str, Any] | None:
+    path = _state_path(lake, namespace)
+    try:
+        if not lake.fs.exists(path):
+            return None
+        state = json.loads(lake.read_bytes(path))
+    except (OSError, ValueError) as err:
+        raise LakeError(
+            f"cannot read the demo sync state {path}: {err}; delete it or run `make clean`"
+        ) from None
+    if not isinstance(state, dict) or state.get("version") != STATE_VERSION:
+        raise LakeError(f"unknown demo sync state in {path}; delete it or run `make clean`")
+    return state
+
+
+def _write_state(lake: Lake, namespace: str, state: dict[str, Any]) -> None:
+    path = _state_path(lake, namespace)
+    data = (json.dumps(state, indent=2, sort_keys=True) + "\n").encode()
+    if lake.is_local:
+        Path(path).parent.mkdir(parents=True, exist_ok=True)
+        tmp = f"{path}.{uuid.uuid4().hex}.tmp"
+        with open(tmp, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    else:
+        lake.fs.pipe_file(path, data)
+
+
+# ---- the sync ----------------------------------------------------------------------------
+def _check(config: DemoConfig, until: date) -> None:
+    if config.orders < 1 or config.orders > MAX_ORDERS:
+        raise SpoonError(
+            f"demo orders={config.orders} is out of range; use 1..{MAX_ORDERS:,} "
+            "(SPOON_DEMO_ORDERS or --orders)"
+        )
+    if config.days < 1 or config.days > 3660:
+        raise SpoonError(
+            f"demo days={config.days} is out of range; use 1..3660 (SPOON_DEMO_DAYS or --days)"
+        )
+    if until < config.start:
+        raise SpoonError(
+            f"--until {until} is before the demo shop's first day {config.start}; "
+            "use a later --until or an earlier SPOON_DEMO_START"
+        )
+
+
+def extract_demo(
+    lake_url: str,
+    namespace: str,
+    truth_dir: Path,
+    *,
+    seed: int,
+    orders: int,
+    days: int,
+    start: date,
+    until: date | None = None,
+) -> DemoReport:
+    """One sync of the demo shop as of `until` (default: its last day) into the lake."""
+    config = DemoConfig(seed=seed, orders=orders, days=days, start=start)
+    until = until or config.start + timedelta(days=config.days - 1)
+    _check(config, until)
+    lake = Lake(lake_url)
+    state = read_state(lake, namespace)
+    truth_dir = Path(truth_dir)
+    if state is not None:
+        if state["config"] != config.as_dict():
+            had = ", ".join(f"{k}={v}" for k, v in state["config"].items())
+            raise SpoonError(
+                f"the lake {lake_url} already holds a demo shop made with {had}; "
+                "use the same settings, another SPOON_LAKE_URL, or `make clean`"
+            )
+        last = date.fromisoformat(state["until"])
+        if until < last:
+            raise SpoonError(
+                f"the lake {lake_url} is already synced to {last}, after --until {until}; "
+                "use a later --until, another SPOON_LAKE_URL, or `make clean`"
+            )
+        if until == last:
+            report = DemoReport(until=until, sync_id=int(state["sync_id"]))
+            truth = truth_dir / "daily_sales.csv"
+            if not truth.exists():
+                report.truth_path = _truth_only(config, until, truth_dir)
+            else:
+                report.truth_path = truth
+            return report
+
+    sync = _Sync(
+        sync_id=int(state["sync_id"]) + 1 if state else 1,
+        since=day_cutoff(date.fromisoformat(state["until"])) if state else None,
+        cutoff=day_cutoff(until),
+        raw_id_seed=f"spoon-demo/{seed}/{orders}/{days}/{start.isoformat()}/{namespace}",
+    )
+    report = _run(lake, namespace, truth_dir, config, until, sync)
+    _write_state(
+        lake,
+        namespace,
+        {
+            "version": STATE_VERSION,
+            "config": config.as_dict(),
+            "until": until.isoformat(),
+            "sync_id": sync.sync_id,
+            "extracted_at": sync.extracted_at.isoformat(),
+        },
+    )
+    return report
+
+
+def _truth_only(config: DemoConfig, until: date, truth_dir: Path) -> Path:
+    cutoff = day_cutoff(until)
+    truth = DailyTruth()
+    for order in History(config).orders(until=cutoff):
+        truth.add(order, cutoff)
+    return truth.write(truth_dir)
+
+
+def _run(
+    lake: Lake, namespace: str, truth_dir: Path, config: DemoConfig, until: date, sync: _Sync
+) -> DemoReport:
+    history = History(config)
+    writers = {s: _StreamWriter(lake, namespace, s, sync) for s in STREAMS}
+    cutoff = sync.cutoff
+
+    # static streams: written when they changed within the window
+    if sync.new(history.shop_updated_at):
+        writers["shop"].add(rec.shop_record(history))
+    writers["locations"].extend(
+        rec.location_record(loc) for loc in history.locations if sync.new(loc.created_at)
+    )
+    for product in history.products:
+        if sync.new(product.updated_at):
+            writers["products"].add(rec.product_record(product))
+            writers["product_variants"].extend(
+                rec.variant_record(product, v) for v in product.variants
+            )
+
+    # orders, refunds and transactions in one pass; customers and truth accumulate
+    truth = DailyTruth()
+    stats: dict[int, list[Any]] = {}  # customer index -> [count, spent, last order]
+    for order in history.orders(until=cutoff):
+        truth.add(order, cutoff)
+        if order.customer is not None:
+            _count(stats, order, cutoff)
+        if sync.new(order.updated_at(cutoff)):
+            writers["orders"].add(rec.order_record(order, cutoff))
+        for refund in order.refunds:
+            if sync.new(refund.at):
+                writers["order_refunds"].add(rec.refund_record(order, refund))
+        for at, transaction in rec.transaction_events(order):
+            if sync.new(at):
+                writers["transactions"].add(transaction)
+
+    for _index, (count, spent, last) in sorted(stats.items()):
+        customer = last.customer
+        updated = max(customer.created_at, last.processed_at)
+        if sync.new(updated) or sync.new(customer.created_at):
+            writers["customers"].add(
+                rec.customer_record(
+                    customer,
+                    orders_count=count,
+                    total_spent=spent,
+                    last_order=last,
+                    updated_at=updated,
+                )
+            )
+
+    for writer in writers.values():
+        writer.flush()
+    truth_path = truth.write(truth_dir)
+    files = [f for s in STREAMS for f in writers[s].files]
+    counts = {s: writers[s].count for s in STREAMS if writers[s].count}
+    return DemoReport(
+        until=until, files=files, records=counts, sync_id=sync.sync_id, truth_path=truth_path
+    )
+
+
+def _count(stats: dict[int, list[Any]], order: Order, cutoff: datetime) -> None:
+    """A customer's orders_count, total_spent and last order as of `cutoff`."""
+    assert order.customer is not None
+    entry = stats.setdefault(order.customer.index, [0, ZERO, order])
+    entry[0] += 1
+    if not order.test and order.is_paid(cutoff):
+        refunded = sum((r.amount for r in order.refunds_before(cutoff)), ZERO)
+        cancelled = order.cancelled_at is not None and order.cancelled_at < cutoff
+        entry[1] += Decimal(0) if cancelled and not order.refunds else order.total_price - refunded
+    entry[2] = order
