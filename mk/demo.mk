@@ -19,6 +19,9 @@ $(SHOPIFY_SCHEMAS_STAMP): | setup
 	  $(SHOPIFY_SCHEMAS_DIR).tmp
 	@rm -rf $(SHOPIFY_SCHEMAS_DIR).tmp/wheel $(SHOPIFY_SCHEMAS_DIR) && mv $(SHOPIFY_SCHEMAS_DIR).tmp $(SHOPIFY_SCHEMAS_DIR)
 
+# `make test` runs the schema conformance test, which fails (never skips) without the schemas.
+test: shopify-schemas
+
 test-demo: setup shopify-schemas ## Run the demo shop's tests (determinism, schemas, syncs, ground truth)
 	@$(BIN)/pytest -q tests/unit/demo
 

@@ -258,7 +258,8 @@ def _run(
 
     # orders, refunds and transactions in one pass; customers and truth accumulate
     truth = DailyTruth()
-    stats: dict[int, list[Any]] = {}  # customer index -> [count, spent, last order]
+    # customer index -> [count, spent, last order, when count or spent last changed]
+    stats: dict[int, list[Any]] = {}
     for order in history.orders(until=cutoff):
         truth.add(order, cutoff)
         if order.customer is not None:
@@ -272,9 +273,9 @@ def _run(
             if sync.new(at):
                 writers["transactions"].add(transaction)
 
-    for _index, (count, spent, last) in sorted(stats.items()):
+    for _index, (count, spent, last, changed) in sorted(stats.items()):
         customer = last.customer
-        updated = max(customer.created_at, last.processed_at)
+        updated = max(customer.created_at, changed)
         if sync.new(updated) or sync.new(customer.created_at):
             writers["customers"].add(
                 rec.customer_record(
@@ -297,9 +298,18 @@ def _run(
 
 
 def _count(stats: dict[int, list[Any]], order: Order, cutoff: datetime) -> None:
-    """A customer's orders_count, total_spent and last order as of `cutoff`."""
+    """A customer's orders_count, total_spent, last order and their last change as of `cutoff`.
+
+    A later payment, refund or cancellation changes total_spent, so it bumps the customer's
+    updated_at too: a sync must send the customer again (Airbyte streams are append-only).
+    """
     assert order.customer is not None
-    entry = stats.setdefault(order.customer.index, [0, ZERO, order])
+    entry = stats.setdefault(order.customer.index, [0, ZERO, order, order.processed_at])
+    changes = [order.processed_at]
+    if not order.test:
+        changes += [t for t in (order.paid_at, order.cancelled_at) if t is not None]
+        changes += [r.at for r in order.refunds]
+    entry[3] = max(entry[3], *(t for t in changes if t < cutoff))
     entry[0] += 1
     if not order.test and order.is_paid(cutoff):
         refunded = sum((r.amount for r in order.refunds_before(cutoff)), ZERO)
