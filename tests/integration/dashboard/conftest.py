@@ -45,13 +45,8 @@ def fixture_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def demo_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The real pipeline on a small demo shop: extract -> load -> transform (dbt).
 
-    Skipped (with the reason) only while the demo shop generator is not in the package;
-    once it is, any failure of the pipeline fails the tests that use it.
+    Any failure of the pipeline fails the tests that use it.
     """
-    import spoon.demo
-
-    if not hasattr(spoon.demo, "extract_demo"):
-        pytest.skip("the demo shop generator (spoon.demo.extract_demo) is not there yet")
     root = tmp_path_factory.mktemp("demo-shop")
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPOON_")}
     env.update(
