@@ -17,7 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from spoon.errors import SpoonError
+from spoon.errors import SettingsError, SpoonError
 from spoon.settings import Settings, load_settings
 
 console = Console()
@@ -35,6 +35,34 @@ def _settings(settings: Settings | None, **overrides: Any) -> Settings:
     base = settings or load_settings()
     clean = {k: v for k, v in overrides.items() if v is not None}
     return base.model_copy(update=clean) if clean else base
+
+
+# ---- preflight ------------------------------------------------------------------------------
+def check_ready(s: Settings, steps: Sequence[str]) -> None:
+    """Raise one line if a Snowflake step of this run lacks its account or key, before any
+    work (so `spoon run` never extracts, then fails at load or in dbt on a missing key)."""
+    if s.warehouse != "snowflake":
+        return
+    from spoon.bootstrap import names as nm
+
+    keys = []
+    if "load" in steps:
+        keys.append(("SPOON_SNOWFLAKE_LOADER_PRIVATE_KEY_PATH", nm.loader_key_path(s), "load"))
+    if "transform" in steps and s.target in ("prod", "ci"):
+        keys.append(("SPOON_SNOWFLAKE_PRIVATE_KEY_PATH", nm.transformer_key_path(s), "dbt"))
+    if not keys:
+        return
+    if not s.snowflake_account:
+        raise SettingsError(
+            "SPOON_SNOWFLAKE_ACCOUNT not set (SPOON_WAREHOUSE=snowflake); set it in .env or the "
+            "environment, or unset SPOON_WAREHOUSE to run embedded"
+        )
+    for var, path, who in keys:
+        if not path.is_file():
+            raise SettingsError(
+                f"no Snowflake private key at {path} (the {who} step's service user); set {var} "
+                "or run `spoon bootstrap keygen`"
+            )
 
 
 # ---- extract --------------------------------------------------------------------------------
@@ -98,6 +126,7 @@ def extract(
 def load(settings: Settings | None = None) -> StepResult:
     """Load new lake files into the warehouse's raw tables."""
     s = _settings(settings)
+    check_ready(s, ["load"])
     t0 = time.perf_counter()
     if s.warehouse == "snowflake":
         from spoon.snowpipe import load_step  # type: ignore[attr-defined]
@@ -157,6 +186,7 @@ def transform(
 ) -> StepResult:
     """`dbt build`: models and their tests."""
     s = _settings(settings)
+    check_ready(s, ["transform"])
     args = ["build"]
     if select:
         args += ["--select", select]
@@ -217,6 +247,7 @@ def print_summary(settings: Settings | None = None) -> dict[str, Any]:
 # ---- whole runs ----------------------------------------------------------------------
 def run_all(source: str | None = None, settings: Settings | None = None) -> list[StepResult]:
     s = _settings(settings, source=source)
+    check_ready(s, ["extract", "load", "transform"])
     t0 = time.perf_counter()
     steps = [extract(settings=s), load(settings=s), transform(settings=s)]
     print_summary(s)
