@@ -80,3 +80,38 @@
 {% macro snowflake__unnest_json_array(expr, alias) -%}
   cross join lateral flatten(input => {{ expr }}) as {{ alias }}
 {%- endmacro %}
+
+{#-
+  Many text fields of one JSON column, parsed once. DuckDB parses the JSON document again
+  for every json_extract_string: ~30 reads of an 8 KB order record took ~6x the time and
+  ~3x the memory of one parse into a list (measured at 100k orders, issue 9).
+  `json_strings(column, paths)` is the parsed value: select it once, e.g. `as fields`;
+  `json_string_in('fields', paths, path)` then reads one field from it, with exactly the
+  text `json_string(column, path)` gives. On Snowflake the VARIANT is already parsed:
+  `json_strings` is the column itself and `json_string_in` is `json_string`.
+-#}
+{% macro json_strings(column, paths) -%}
+  {{ return(adapter.dispatch('json_strings', 'willows_spoon')(column, paths)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_strings(column, paths) -%}
+  json_extract_string({{ column }}, [
+    {%- for path in paths %}'{{ json_path(path) }}'{{ ", " if not loop.last }}{% endfor -%}
+  ])
+{%- endmacro %}
+
+{% macro snowflake__json_strings(column, paths) -%}
+  {{ column }}
+{%- endmacro %}
+
+{% macro json_string_in(parsed, paths, path) -%}
+  {{ return(adapter.dispatch('json_string_in', 'willows_spoon')(parsed, paths, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_string_in(parsed, paths, path) -%}
+  {{ parsed }}[{{ paths.index(path) + 1 }}]
+{%- endmacro %}
+
+{% macro snowflake__json_string_in(parsed, paths, path) -%}
+  {{ snowflake__json_string(parsed, path) }}
+{%- endmacro %}

@@ -198,13 +198,19 @@ def load_lake(
     quarantine_url: str,
     on_file: Callable[[FileOutcome], None] | None = None,
     on_start: Callable[[int], None] | None = None,
+    memory_limit: str | None = None,
 ) -> LoadReport:
-    """Load every lake file not loaded before. Never raises for a bad file: see report."""
+    """Load every lake file not loaded before. Never raises for a bad file: see report.
+
+    `memory_limit` caps DuckDB's memory (e.g. "2GB"; default: DuckDB's, 80% of RAM).
+    """
     lake = Lake(lake_url)
     files = lake.list_files(namespace)
     report = LoadReport()
     con = connect(duckdb_path)
     try:
+        if memory_limit:
+            con.execute("set memory_limit = ?", [memory_limit])
         done = {
             (name, digest)
             for name, digest in con.execute(

@@ -156,6 +156,7 @@ def load(settings: Settings | None = None) -> StepResult:
             s.quarantine,
             on_start=lambda n: progress.update(task, total=n),
             on_file=lambda o: progress.update(task, advance=1, name=o.file.key),
+            memory_limit=s.duckdb_memory_limit,
         )
     detail = (
         f"{report.loaded} new files, {report.rows:,} rows; "

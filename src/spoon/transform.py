@@ -15,6 +15,7 @@ def dbt_env(settings: Settings) -> dict[str, str]:
     """The environment dbt's profiles.yml reads (absolute paths: dbt runs from anywhere)."""
     env = dict(os.environ)
     env["SPOON_DUCKDB_PATH"] = str(Path(settings.duckdb_path).resolve())
+    env["SPOON_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     env["SPOON_DBT_TARGET"] = settings.target
     env["SPOON_DBT_THREADS"] = str(settings.dbt_threads)
     if settings.dbt_schema:

@@ -1,5 +1,12 @@
+{#- On DuckDB a table: the line items are unnested and parsed once per build, not once per
+    model or test that reads them (on Snowflake a view, like the rest of intermediate) -#}
+{{ config(materialized=('table' if target.type == 'duckdb' else 'view')) }}
 -- One row per order line (gift cards flagged) with its shop-money price, its discounts
 -- (Shopify's allocations already spread order-level discounts over lines) and its tax.
+{%- set paths = [
+    'id', 'product_id', 'variant_id', 'sku', 'title', 'variant_title', 'vendor', 'quantity',
+    'price_set.shop_money.amount', 'price', 'gift_card',
+] %}
 with lines as (
     select
         orders.order_id,
@@ -8,25 +15,36 @@ with lines as (
     {{ unnest_json_array('orders.line_items', 'li') }}
 ),
 
+line_fields as (
+    select
+        order_id,
+        line_item,
+        {{ json_strings('line_item', paths) }} as fields
+    from lines
+),
+
 typed as (
     select
         order_id,
-        {{ json_bigint('line_item', 'id') }} as order_line_id,
-        {{ json_bigint('line_item', 'product_id') }} as product_id,
-        {{ json_bigint('line_item', 'variant_id') }} as variant_id,
-        nullif({{ json_string('line_item', 'sku') }}, '') as sku,
-        {{ json_string('line_item', 'title') }} as product_title,
-        nullif({{ json_string('line_item', 'variant_title') }}, '') as variant_title,
-        nullif({{ json_string('line_item', 'vendor') }}, '') as vendor,
-        coalesce({{ json_bigint('line_item', 'quantity') }}, 0) as quantity,
+        try_cast({{ json_string_in('fields', paths, 'id') }} as bigint) as order_line_id,
+        try_cast({{ json_string_in('fields', paths, 'product_id') }} as bigint) as product_id,
+        try_cast({{ json_string_in('fields', paths, 'variant_id') }} as bigint) as variant_id,
+        nullif({{ json_string_in('fields', paths, 'sku') }}, '') as sku,
+        {{ json_string_in('fields', paths, 'title') }} as product_title,
+        nullif({{ json_string_in('fields', paths, 'variant_title') }}, '') as variant_title,
+        nullif({{ json_string_in('fields', paths, 'vendor') }}, '') as vendor,
+        coalesce(try_cast({{ json_string_in('fields', paths, 'quantity') }} as bigint), 0)
+            as quantity,
         coalesce(
-            {{ json_money('line_item', 'price_set.shop_money.amount') }},
-            {{ json_money('line_item', 'price') }}
+            try_cast({{ json_string_in('fields', paths, 'price_set.shop_money.amount') }}
+                as {{ money_type() }}),
+            try_cast({{ json_string_in('fields', paths, 'price') }} as {{ money_type() }})
         ) as price,
-        coalesce({{ json_boolean('line_item', 'gift_card') }}, false) as is_gift_card,
+        coalesce(try_cast({{ json_string_in('fields', paths, 'gift_card') }} as boolean), false)
+            as is_gift_card,
         {{ json_value('line_item', 'discount_allocations') }} as discount_allocations,
         {{ json_value('line_item', 'tax_lines') }} as tax_lines
-    from lines
+    from line_fields
 ),
 
 discounts as (

@@ -1,3 +1,5 @@
+{#- On DuckDB a table, like int_order_lines: unnested once per build, not per reader -#}
+{{ config(materialized=('table' if target.type == 'duckdb' else 'view')) }}
 -- One row per order with shipping lines: shipping charged, its discounts and its tax.
 with shipping_lines as (
     select

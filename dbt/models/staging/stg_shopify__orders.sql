@@ -1,45 +1,80 @@
 -- Orders, latest version, with the shop-money totals typed. Line items and shipping lines
 -- stay JSON here; intermediate models unnest them. The e-mail is only kept normalised.
-with parsed as (
+-- An order record is large (~8 KB with its lines): its text fields are parsed once
+-- (json_strings), not once per field.
+{%- set paths = [
+    'id', 'name', 'order_number', 'customer.id', 'email', 'created_at', 'processed_at',
+    'updated_at', 'cancelled_at', 'cancel_reason', 'closed_at', 'deleted_at', 'test',
+    'financial_status', 'fulfillment_status', 'source_name',
+    'total_price_set.shop_money.currency_code', 'presentment_currency', 'taxes_included',
+    'subtotal_price_set.shop_money.amount', 'total_discounts_set.shop_money.amount',
+    'total_tax_set.shop_money.amount', 'total_shipping_price_set.shop_money.amount',
+    'total_price_set.shop_money.amount', 'shipping_address.city', 'shipping_address.province',
+    'shipping_address.province_code', 'shipping_address.country',
+    'shipping_address.country_code', 'billing_address.country_code', 'location_id',
+] %}
+with source as (
     select
-        {{ json_bigint('record', 'id') }} as order_id,
-        {{ json_string('record', 'name') }} as order_name,
-        {{ json_bigint('record', 'order_number') }} as order_number,
-        {{ json_bigint('record', 'customer.id') }} as customer_id,
-        nullif(lower(trim({{ json_string('record', 'email') }})), '') as email,
-        {{ json_timestamp('record', 'created_at') }} as created_at,
-        {{ json_timestamp('record', 'processed_at') }} as processed_at,
-        {{ json_timestamp('record', 'updated_at') }} as updated_at,
-        {{ json_timestamp('record', 'cancelled_at') }} as cancelled_at,
-        {{ json_string('record', 'cancel_reason') }} as cancel_reason,
-        {{ json_timestamp('record', 'closed_at') }} as closed_at,
-        {{ json_timestamp('record', 'deleted_at') }} as deleted_at,
-        coalesce({{ json_boolean('record', 'test') }}, false) as is_test,
-        {{ json_string('record', 'financial_status') }} as financial_status,
-        {{ json_string('record', 'fulfillment_status') }} as fulfillment_status,
-        {{ json_string('record', 'source_name') }} as source_name,
-        {{ json_string('record', 'total_price_set.shop_money.currency_code') }} as currency,
-        {{ json_string('record', 'presentment_currency') }} as presentment_currency,
-        {{ json_boolean('record', 'taxes_included') }} as taxes_included,
-        {{ json_money('record', 'subtotal_price_set.shop_money.amount') }} as subtotal_price,
-        {{ json_money('record', 'total_discounts_set.shop_money.amount') }} as total_discounts,
-        {{ json_money('record', 'total_tax_set.shop_money.amount') }} as total_tax,
-        {{ json_money('record', 'total_shipping_price_set.shop_money.amount') }}
-            as total_shipping_price,
-        {{ json_money('record', 'total_price_set.shop_money.amount') }} as total_price,
-        {{ json_string('record', 'shipping_address.city') }} as ship_city,
-        {{ json_string('record', 'shipping_address.province') }} as ship_province,
-        {{ json_string('record', 'shipping_address.province_code') }} as ship_province_code,
-        {{ json_string('record', 'shipping_address.country') }} as ship_country,
-        {{ json_string('record', 'shipping_address.country_code') }} as ship_country_code,
-        {{ json_string('record', 'billing_address.country_code') }} as bill_country_code,
-        {{ json_bigint('record', 'location_id') }} as location_id,
+        record,
+        {{ json_strings('record', paths) }} as fields,
+        _airbyte_raw_id,
+        _airbyte_extracted_at,
+        _loaded_at
+    from {{ source('shopify', 'orders') }}
+),
+
+parsed as (
+    select
+        try_cast({{ json_string_in('fields', paths, 'id') }} as bigint) as order_id,
+        {{ json_string_in('fields', paths, 'name') }} as order_name,
+        try_cast({{ json_string_in('fields', paths, 'order_number') }} as bigint) as order_number,
+        try_cast({{ json_string_in('fields', paths, 'customer.id') }} as bigint) as customer_id,
+        nullif(lower(trim({{ json_string_in('fields', paths, 'email') }})), '') as email,
+        {{ parse_timestamp_utc(json_string_in('fields', paths, 'created_at')) }} as created_at,
+        {{ parse_timestamp_utc(json_string_in('fields', paths, 'processed_at')) }}
+            as processed_at,
+        {{ parse_timestamp_utc(json_string_in('fields', paths, 'updated_at')) }} as updated_at,
+        {{ parse_timestamp_utc(json_string_in('fields', paths, 'cancelled_at')) }}
+            as cancelled_at,
+        {{ json_string_in('fields', paths, 'cancel_reason') }} as cancel_reason,
+        {{ parse_timestamp_utc(json_string_in('fields', paths, 'closed_at')) }} as closed_at,
+        {{ parse_timestamp_utc(json_string_in('fields', paths, 'deleted_at')) }} as deleted_at,
+        coalesce(try_cast({{ json_string_in('fields', paths, 'test') }} as boolean), false)
+            as is_test,
+        {{ json_string_in('fields', paths, 'financial_status') }} as financial_status,
+        {{ json_string_in('fields', paths, 'fulfillment_status') }} as fulfillment_status,
+        {{ json_string_in('fields', paths, 'source_name') }} as source_name,
+        {{ json_string_in('fields', paths, 'total_price_set.shop_money.currency_code') }}
+            as currency,
+        {{ json_string_in('fields', paths, 'presentment_currency') }} as presentment_currency,
+        try_cast({{ json_string_in('fields', paths, 'taxes_included') }} as boolean)
+            as taxes_included,
+        try_cast({{ json_string_in('fields', paths, 'subtotal_price_set.shop_money.amount') }}
+            as {{ money_type() }}) as subtotal_price,
+        try_cast({{ json_string_in('fields', paths, 'total_discounts_set.shop_money.amount') }}
+            as {{ money_type() }}) as total_discounts,
+        try_cast({{ json_string_in('fields', paths, 'total_tax_set.shop_money.amount') }}
+            as {{ money_type() }}) as total_tax,
+        try_cast({{ json_string_in('fields', paths, 'total_shipping_price_set.shop_money.amount') }}
+            as {{ money_type() }}) as total_shipping_price,
+        try_cast({{ json_string_in('fields', paths, 'total_price_set.shop_money.amount') }}
+            as {{ money_type() }}) as total_price,
+        {{ json_string_in('fields', paths, 'shipping_address.city') }} as ship_city,
+        {{ json_string_in('fields', paths, 'shipping_address.province') }} as ship_province,
+        {{ json_string_in('fields', paths, 'shipping_address.province_code') }}
+            as ship_province_code,
+        {{ json_string_in('fields', paths, 'shipping_address.country') }} as ship_country,
+        {{ json_string_in('fields', paths, 'shipping_address.country_code') }}
+            as ship_country_code,
+        {{ json_string_in('fields', paths, 'billing_address.country_code') }}
+            as bill_country_code,
+        try_cast({{ json_string_in('fields', paths, 'location_id') }} as bigint) as location_id,
         {{ json_value('record', 'line_items') }} as line_items,
         {{ json_value('record', 'shipping_lines') }} as shipping_lines,
         _airbyte_raw_id,
         _airbyte_extracted_at,
         _loaded_at
-    from {{ source('shopify', 'orders') }}
+    from source
 )
 
 select *
