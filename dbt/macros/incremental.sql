@@ -4,7 +4,8 @@
   from what `this` holds, given the raw rows loaded since the watermark (the newest
   `_source_loaded_at` in `this`, minus var('incremental_lookback_hours')):
 
-  1. orders whose latest version or any of whose refunds arrived since the watermark;
+  1. orders any version of which (the latest, or a late older one: it can change which
+     lines an order edit added) or any of whose refunds arrived since the watermark;
   2. orders touched by a customer record that arrived since the watermark (same customer
      id, same normalised e-mail, or keyed to that customer before);
   3. every order, old or new, of any customer key held by an order in 1 or 2 before or
@@ -27,7 +28,7 @@ watermark as (
 
 changed_orders as (
     select order_id
-    from {{ ref('stg_shopify__orders') }}
+    from {{ ref('stg_shopify__order_versions') }}
     where _loaded_at > (select since_at from watermark)
     union
     select order_id

@@ -1,5 +1,6 @@
 -- Every sales event of every counted order, one row per event per order line, signed so
 -- that any sum is right (docs/metrics.md, "Sales events"). Gift-card lines are not sales.
+-- A line an order edit added is sold on the edit's date (int_order_line_additions).
 with shop as (
     select iana_timezone from {{ ref('int_shop') }}
 ),
@@ -10,10 +11,19 @@ orders as (
     where not is_excluded
 ),
 
+-- a line an order edit added is sold when the edit was made, not on the order's date
 lines as (
-    select lines.*
+    select
+        lines.*,
+        case
+            when additions.added_at > orders.processed_at then additions.added_at
+            else orders.processed_at
+        end as sold_at
     from {{ ref('int_order_lines') }} as lines
     inner join orders on lines.order_id = orders.order_id
+    left join {{ ref('int_order_line_additions') }} as additions
+        on lines.order_id = additions.order_id
+        and lines.order_line_id = additions.order_line_id
     where not lines.is_gift_card
 ),
 
@@ -62,14 +72,14 @@ shipping_refunded_by_order as (
 ),
 
 events as (
-    -- the sale of each line, on the order's date
+    -- the sale of each line, on the order's date (a line added by an edit: the edit's)
     select
         'sale' as event_type,
         lines.order_id,
         lines.order_line_id,
         cast(null as bigint) as refund_id,
         lines.order_line_id as source_id,
-        orders.processed_at as event_at,
+        lines.sold_at as event_at,
         lines.product_id,
         lines.variant_id,
         lines.quantity,

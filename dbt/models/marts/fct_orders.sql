@@ -10,6 +10,7 @@
     )
 }}
 -- depends_on: {{ ref('stg_shopify__orders') }}
+-- depends_on: {{ ref('stg_shopify__order_versions') }}
 -- depends_on: {{ ref('stg_shopify__order_refunds') }}
 -- depends_on: {{ ref('stg_shopify__customers') }}
 -- One row per counted order; its money is the sum of all its fct_sales rows, whatever

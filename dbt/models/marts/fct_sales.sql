@@ -10,6 +10,7 @@
     )
 }}
 -- depends_on: {{ ref('stg_shopify__orders') }}
+-- depends_on: {{ ref('stg_shopify__order_versions') }}
 -- depends_on: {{ ref('stg_shopify__order_refunds') }}
 -- depends_on: {{ ref('stg_shopify__customers') }}
 -- One row per sales event per order line (docs/metrics.md). Incremental: whole affected

@@ -35,12 +35,18 @@ orders as (
     group by orders.order_date
 ),
 
--- gross sales less discounts of the day's orders (their sale rows are all on that day)
+-- gross sales less discounts of the day's orders as placed: their sale rows on the order's
+-- date (a line a later order edit added is booked on the edit's date, not in this)
 order_value as (
-    select event_date as date_day, sum(gross_sales - discounts) as order_value
-    from {{ ref('fct_sales') }}
-    where event_type = 'sale'
-    group by event_date
+    select
+        orders.order_date as date_day,
+        sum(sales.gross_sales - sales.discounts) as order_value
+    from {{ ref('fct_sales') }} as sales
+    inner join {{ ref('fct_orders') }} as orders
+        on sales.order_id = orders.order_id
+        and sales.event_date = orders.order_date
+    where sales.event_type = 'sale'
+    group by orders.order_date
 ),
 
 bounds as (
