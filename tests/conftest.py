@@ -12,7 +12,6 @@ from pathlib import Path
 
 import pytest
 
-REPO = Path(__file__).resolve().parents[1]
 VENV_BIN = Path(sys.executable).parent
 
 
@@ -65,19 +64,3 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, moto_endpoint: str) -> str:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     monkeypatch.setenv("SPOON_AWS_ENDPOINT_URL", moto_endpoint)
     return moto_endpoint
-
-
-NEEDS_DEMO = ("tests/e2e/", "tests/integration/airflow/test_airflow_dag_run.py")
-
-
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Tests that run the pipeline on the demo shop need `spoon.demo.extract_demo`."""
-    import spoon.demo
-
-    if hasattr(spoon.demo, "extract_demo"):
-        return
-    skip = pytest.mark.skip(reason="the demo shop generator (spoon.demo.extract_demo) is missing")
-    for item in items:
-        rel = Path(str(item.fspath)).resolve().relative_to(REPO).as_posix()
-        if rel.startswith(NEEDS_DEMO):
-            item.add_marker(skip)

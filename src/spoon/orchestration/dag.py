@@ -9,6 +9,7 @@ Snowflake (`spoon.pipeline.load` picks by SPOON_WAREHOUSE).
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from airflow.sdk import DAG, Asset, CronTriggerTimetable, TaskGroup, get_current_context, task
@@ -123,7 +124,11 @@ def build_shopify_daily(settings: Settings | None = None) -> DAG:
         doc_md=DOC_MD,
         # No start_date: the first run is the next SPOON_SCHEDULE_TIME after deployment
         # (with one, Airflow would start yesterday's run at once); no catch-up after that.
-        schedule=CronTriggerTimetable(cfg.cron, timezone=cfg.timezone),
+        # run_immediately=timedelta(0), not False: Airflow 3.3 treats False like None and
+        # starts the last slot at once when deployed within 10% of a day (2.4 h) after it.
+        schedule=CronTriggerTimetable(
+            cfg.cron, timezone=cfg.timezone, run_immediately=timedelta(0)
+        ),
         catchup=False,
         max_active_runs=1,
         max_active_tasks=cfg.max_active_tasks,

@@ -37,6 +37,26 @@ def _callback_names(value: Any) -> list[str]:
     return [f"{f.__module__}.{f.__qualname__}" for f in items]
 
 
+def _first_run_after_slot(tt: Any) -> float:
+    """Deployed a minute after a nightly slot: seconds from that slot to the first run."""
+    from datetime import timedelta
+
+    import airflow.timetables.trigger as trigger
+    from airflow.timetables.base import TimeRestriction
+
+    slot = tt._align_to_prev(trigger.utcnow())
+    real_utcnow = trigger.utcnow
+    trigger.utcnow = lambda: slot + timedelta(minutes=1)
+    try:
+        info = tt.next_dagrun_info(
+            last_automated_data_interval=None,
+            restriction=TimeRestriction(earliest=None, latest=None, catchup=False),
+        )
+    finally:
+        trigger.utcnow = real_utcnow
+    return float((info.run_after - slot).total_seconds())
+
+
 def parse() -> dict[str, Any]:
     bag, seconds, new_modules = _dagbag()
     out: dict[str, Any] = {
@@ -67,6 +87,7 @@ def parse() -> dict[str, Any]:
             a.name for t in dag.tasks for a in t.outlets if type(a).__name__ == "Asset"
         ),
     }
+    out["dag"]["first_run_after_slot_s"] = _first_run_after_slot(tt)
     out["tasks"] = {
         t.task_id: {
             "operator": type(t).__name__,
@@ -95,6 +116,11 @@ def test() -> dict[str, Any]:
         "run_id": dr.run_id,
         "state": str(dr.state),
         "tasks": {ti.task_id: str(ti.state) for ti in dr.get_task_instances()},
+        "task_seconds": {
+            ti.task_id: (ti.end_date - ti.start_date).total_seconds()
+            for ti in dr.get_task_instances()
+            if ti.start_date and ti.end_date
+        },
     }
 
 

@@ -61,6 +61,12 @@ def test_every_task_succeeds(two_runs: dict[str, Any]) -> None:
         f"dag.test() wall time: first {two_runs['first']['seconds']:.1f}s, "
         f"second {two_runs['second']['seconds']:.1f}s"
     )
+    for run in ("first", "second"):
+        per_task = two_runs[run].get("task_seconds", {})
+        print(
+            f"{run} run, seconds per task: "
+            + ", ".join(f"{t} {s:.1f}" for t, s in per_task.items())
+        )
 
 
 def test_marts_are_built(two_runs: dict[str, Any]) -> None:

@@ -64,6 +64,8 @@ def test_run_policy(parsed: dict[str, Any]) -> None:
     dag = parsed["dag"]
     assert dag["catchup"] is False
     assert dag["start_date"] is None  # the first run is the next nightly slot, not yesterday's
+    # ... even when deployed a minute after a slot (Airflow would otherwise run that slot now)
+    assert dag["first_run_after_slot_s"] >= 22 * 3600
     assert dag["max_active_runs"] == 1
     assert dag["max_active_tasks"] == 1  # DuckDB has one writer at a time
     assert dag["dagrun_timeout_s"] and dag["dagrun_timeout_s"] > 0
