@@ -4,6 +4,8 @@
 set -euo pipefail
 missing=()
 for p in docker.io debootstrap; do
+  # a Docker engine installed some other way (docker-ce, moby) is fine: don't fight it
+  [[ "$p" == docker.io ]] && command -v dockerd >/dev/null 2>&1 && continue
   dpkg -s "$p" >/dev/null 2>&1 || missing+=("$p")
 done
 if ((${#missing[@]})); then
