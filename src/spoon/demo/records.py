@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from decimal import Decimal
-from typing import Any
+from typing import Any, Protocol
 
 from spoon.demo import catalog
 from spoon.demo.history import TZ, History
@@ -31,6 +31,15 @@ from spoon.demo.model import (
 )
 
 Record = dict[str, Any]
+
+
+class OrderRef(Protocol):
+    """What a record needs to name an order (an `Order`, or a lighter stand-in)."""
+
+    id: int
+    number: int
+
+
 Conv = Callable[[Decimal], Any]
 SHOP = catalog.SHOP_CURRENCY
 SHOP_URL = catalog.SHOP_URL
@@ -320,7 +329,7 @@ def customer_record(
     *,
     orders_count: int,
     total_spent: Decimal,
-    last_order: Order | None,
+    last_order: OrderRef | None,
     updated_at: datetime,
 ) -> Record:
     return {
