@@ -26,6 +26,17 @@ import pyarrow.parquet as pq
 
 from spoon.errors import LakeError
 
+#: The Shopify streams of contract 1 (one folder each in the lake, one raw table each).
+STREAMS: tuple[str, ...] = (
+    "shop",
+    "customers",
+    "products",
+    "product_variants",
+    "locations",
+    "orders",
+    "order_refunds",
+    "transactions",
+)
 FILE_RE = re.compile(r"^(\d{4})_(\d{2})_(\d{2})_(\d+)_(\d+)\.parquet$")
 AIRBYTE_COLUMNS = (
     "_airbyte_raw_id",

@@ -25,20 +25,9 @@ from pathlib import Path
 from typing import Any
 
 from spoon.errors import SpoonError
-from spoon.lake import Lake
+from spoon.lake import STREAMS, Lake
 from spoon.settings import Settings, repo_path
 
-#: The streams of the Airbyte connection (airbyte/connection-shopify-to-s3.yaml).
-STREAMS = (
-    "shop",
-    "customers",
-    "products",
-    "product_variants",
-    "locations",
-    "orders",
-    "order_refunds",
-    "transactions",
-)
 RUNNER = Path(__file__).with_name("pyairbyte_runner.py")
 
 

@@ -11,19 +11,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from spoon.errors import SettingsError
+from spoon.lake import STREAMS as STREAMS  # one raw table and one pipe per stream (contract 2)
 from spoon.settings import Settings, repo_path
 
-#: One raw table and one pipe per stream (contract 2).
-STREAMS: tuple[str, ...] = (
-    "shop",
-    "customers",
-    "products",
-    "product_variants",
-    "locations",
-    "orders",
-    "order_refunds",
-    "transactions",
-)
 RAW_SCHEMA = "RAW"
 ANALYTICS_SCHEMAS: tuple[str, ...] = ("STAGING", "INTERMEDIATE", "MARTS")
 

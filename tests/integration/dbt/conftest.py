@@ -21,19 +21,11 @@ from typing import Any
 import duckdb
 import pytest
 
+from spoon.lake import STREAMS
+
 REPO = Path(__file__).resolve().parents[3]
 DBT = REPO / ".venv-dbt" / "bin" / "dbt"
 PROJECT = REPO / "dbt"
-STREAMS = (
-    "shop",
-    "customers",
-    "products",
-    "product_variants",
-    "locations",
-    "orders",
-    "order_refunds",
-    "transactions",
-)
 MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
 
 Record = dict[str, Any]

@@ -20,19 +20,10 @@ import pyarrow.parquet as pq
 import pytest
 
 from spoon.demo import DemoReport, extract_demo
+from spoon.lake import STREAMS
 
 REPO = Path(__file__).resolve().parents[3]
 NAMESPACE = "shopify"
-STREAMS = (
-    "shop",
-    "customers",
-    "products",
-    "product_variants",
-    "locations",
-    "orders",
-    "order_refunds",
-    "transactions",
-)
 #: A small shop: a few hundred orders over four months that cross a DST change (2 Nov 2025).
 PARAMS: dict[str, Any] = {"seed": 7, "orders": 300, "days": 120, "start": date(2025, 9, 1)}
 LAST_DAY = PARAMS["start"] + timedelta(days=PARAMS["days"] - 1)

@@ -24,21 +24,10 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT7
 
 from spoon.demo.history import day_cutoff
-from spoon.lake import FILE_RE, Lake
+from spoon.lake import FILE_RE, STREAMS, Lake
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
-
-STREAMS = (
-    "shop",
-    "customers",
-    "products",
-    "product_variants",
-    "locations",
-    "orders",
-    "order_refunds",
-    "transactions",
-)
 
 
 # ---- loading the schemas ------------------------------------------------------------------
