@@ -582,7 +582,7 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(args.workdir).resolve()
     root.mkdir(parents=True, exist_ok=True)
 
-    started = datetime.now(UTC)
+    started, commit = datetime.now(UTC), git_commit()
     results = [
         bench_size(
             n, root, args.spoon, python,
@@ -595,7 +595,7 @@ def main(argv: list[str] | None = None) -> int:
     doc = {
         "started_at": started.isoformat(timespec="seconds"),
         "finished_at": datetime.now(UTC).isoformat(timespec="seconds"),
-        "commit": git_commit(),
+        "commit": commit,
         "machine": {
             "cpus": os.cpu_count(),
             "memory_gb": round(mem / 2**30, 1),
