@@ -316,7 +316,6 @@ def load_lake(
                 ):
                     flush()
                 batch.append(pending)
-                done.add((lf.key, digest))  # the same bytes twice in one run load once
             flush()
         con.execute("checkpoint")
     finally:

@@ -184,17 +184,23 @@ def test_cli_load_names_the_bad_file_and_exits_non_zero(tmp_path: Path) -> None:
     assert again.returncode == 0 and "0 new files" in again.stdout
 
 
-def test_files_of_a_stream_load_together_each_under_its_own_name(tmp_path: Path) -> None:
-    lake = Lake(str(tmp_path / "lake"))
-    written = []
-    for day in range(1, 6):
+def _daily_order_files(root: Path, sizes: list[int]) -> list[str]:
+    """One orders file a day (day 1, 2, …), holding that day's number of orders."""
+    lake = Lake(str(root))
+    written: list[str] = []
+    for day, n in enumerate(sizes, start=1):
         written += lake.write_records(
             "shopify",
             "orders",
-            _orders(day, start=day * 100),
+            _orders(n, start=day * 100),
             extracted_at=T0.replace(day=day),
             sync_id=day,
         )
+    return written
+
+
+def test_files_of_a_stream_load_together_each_under_its_own_name(tmp_path: Path) -> None:
+    written = _daily_order_files(tmp_path / "lake", [1, 2, 3, 4, 5])
     report = _load(tmp_path)
     assert (report.loaded, report.rows) == (5, 15)
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
@@ -212,16 +218,7 @@ def test_files_of_a_stream_load_together_each_under_its_own_name(tmp_path: Path)
 
 
 def test_a_corrupt_page_in_a_batch_quarantines_that_file_alone(tmp_path: Path) -> None:
-    lake = Lake(str(tmp_path / "lake"))
-    files = []
-    for day in range(1, 4):
-        files += lake.write_records(
-            "shopify",
-            "orders",
-            _orders(50, start=day * 100),
-            extracted_at=T0.replace(day=day),
-            sync_id=day,
-        )
+    files = _daily_order_files(tmp_path / "lake", [50, 50, 50])
     victim = Path(files[1])
     data = bytearray(victim.read_bytes())
     footer = int.from_bytes(data[-8:-4], "little") + 8
