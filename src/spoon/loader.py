@@ -13,7 +13,7 @@ import re
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -162,13 +162,29 @@ def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def _load_stamp(con: duckdb.DuckDBPyConnection) -> datetime:
+    """The `_loaded_at` of a new batch: now, and always later than every earlier load.
+
+    Incremental dbt models on DuckDB read the raw rows loaded after the newest they hold
+    (no look-back, macros/incremental.sql), so a clock set back between two loads must not
+    stamp new rows earlier than old ones.
+    """
+    now = datetime.now(UTC).replace(tzinfo=None)
+    last = con.execute(
+        f"select max(loaded_at) from {HISTORY_TABLE} where status = 'loaded'"
+    ).fetchone()
+    if last and last[0] is not None and last[0] >= now:
+        return last[0] + timedelta(microseconds=1)
+    return now
+
+
 def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None:
     """Insert a batch's rows and their history rows in one transaction (all or nothing)."""
     first = batch[0]
     table = f'{RAW_SCHEMA}."{first.lf.stream}"'
     # the whole source row as JSON, exactly `to_json(t)` of the file's own columns
     record = ", ".join(f"{_quote(c)} := t.{_quote(c)}" for c, _ in first.schema)
-    now = datetime.now(UTC).replace(tzinfo=None)
+    now = _load_stamp(con)
     con.execute("begin transaction")
     try:
         con.execute(RAW_TABLE_DDL.format(table=table))

@@ -1,6 +1,17 @@
-{#- On DuckDB a table: the line items are unnested and parsed once per build, not once per
-    model or test that reads them (on Snowflake a view, like the rest of intermediate) -#}
-{{ config(materialized=('table' if target.type == 'duckdb' else 'view')) }}
+{#- On DuckDB an incremental table: the line items are unnested and parsed once, when their
+    order changes, not once per build or per model or test that reads them (on Snowflake a
+    view, like the rest of intermediate). Delete+insert of the orders whose latest version
+    arrived since the newest `_source_loaded_at` held (delete_changed_orders() first drops
+    them all, in case an order lost its lines). -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='order_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_orders() }}",
+    )
+}}
 -- One row per order line (gift cards flagged) with its shop-money price, its discounts
 -- (Shopify's allocations already spread order-level discounts over lines) and its tax.
 {%- set paths = [
@@ -10,14 +21,19 @@
 with lines as (
     select
         orders.order_id,
+        orders._loaded_at as _source_loaded_at,
         li.value as line_item
     from {{ ref('stg_shopify__orders') }} as orders
     {{ unnest_json_array('orders.line_items', 'li') }}
+    {% if is_incremental() -%}
+    where orders._loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
 ),
 
 line_fields as (
     select
         order_id,
+        _source_loaded_at,
         line_item,
         {{ json_strings('line_item', paths) }} as fields
     from lines
@@ -43,7 +59,8 @@ typed as (
         coalesce(try_cast({{ json_string_in('fields', paths, 'gift_card') }} as boolean), false)
             as is_gift_card,
         {{ json_value('line_item', 'discount_allocations') }} as discount_allocations,
-        {{ json_value('line_item', 'tax_lines') }} as tax_lines
+        {{ json_value('line_item', 'tax_lines') }} as tax_lines,
+        _source_loaded_at
     from line_fields
 ),
 
@@ -89,7 +106,8 @@ select
     {{ money('typed.price * typed.quantity') }} as gross_amount,
     {{ money0('discounts.discounts') }} as discounts,
     {{ money0('taxes.tax') }} as tax,
-    typed.is_gift_card
+    typed.is_gift_card,
+    typed._source_loaded_at
 from typed
 left join discounts on typed.order_line_id = discounts.order_line_id
 left join taxes on typed.order_line_id = taxes.order_line_id

@@ -1,12 +1,28 @@
-{#- On DuckDB a table, like int_order_lines: unnested once per build, not per reader -#}
-{{ config(materialized=('table' if target.type == 'duckdb' else 'view')) }}
+{#- On DuckDB an incremental table: the shipping lines are unnested and parsed once, when their
+    order changes, not once per build or per model or test that reads them (on Snowflake a
+    view, like the rest of intermediate). Delete+insert of the orders whose latest version
+    arrived since the newest `_source_loaded_at` held (delete_changed_orders() first drops
+    them all, in case an order lost its lines). -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='order_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed_orders() }}",
+    )
+}}
 -- One row per order with shipping lines: shipping charged, its discounts and its tax.
 with shipping_lines as (
     select
         orders.order_id,
+        orders._loaded_at as _source_loaded_at,
         sl.value as shipping_line
     from {{ ref('stg_shopify__orders') }} as orders
     {{ unnest_json_array('orders.shipping_lines', 'sl') }}
+    {% if is_incremental() -%}
+    where orders._loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
 ),
 
 typed as (
@@ -18,7 +34,8 @@ typed as (
             {{ json_money('shipping_line', 'price') }}
         ) as price,
         {{ json_value('shipping_line', 'discount_allocations') }} as discount_allocations,
-        {{ json_value('shipping_line', 'tax_lines') }} as tax_lines
+        {{ json_value('shipping_line', 'tax_lines') }} as tax_lines,
+        _source_loaded_at
     from shipping_lines
 ),
 
@@ -57,7 +74,8 @@ per_line as (
         typed.order_id,
         coalesce(typed.price, 0) as charged,
         coalesce(discounts.discounts, 0) as discounts,
-        coalesce(taxes.tax, 0) as tax
+        coalesce(taxes.tax, 0) as tax,
+        typed._source_loaded_at
     from typed
     left join discounts
         on typed.order_id = discounts.order_id
@@ -73,6 +91,7 @@ select
     {{ money('sum(charged)') }} as shipping_charged,
     {{ money('sum(discounts)') }} as shipping_discounts,
     {{ money('sum(charged) - sum(discounts)') }} as shipping_net,
-    {{ money('sum(tax)') }} as shipping_tax
+    {{ money('sum(tax)') }} as shipping_tax,
+    max(_source_loaded_at) as _source_loaded_at
 from per_line
 group by order_id

@@ -1,3 +1,13 @@
+{#- DuckDB: an incremental table (the raw JSON is parsed once, new rows only each night);
+    Snowflake: a view (see dbt_project.yml) -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='customer_id',
+        on_schema_change='fail',
+    )
+}}
 -- Customers, latest version. Only the normalised e-mail is kept (to match guest orders);
 -- names and phone numbers are dropped here.
 {%- set paths = [
@@ -12,6 +22,7 @@ with source as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'customers') }}
+    {{ where_new_raw_rows() }}
 ),
 
 parsed as (
@@ -34,9 +45,12 @@ parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from source
+),
+
+candidates as (
+    {{ latest_candidates('parsed', 'customer_id') }}
 )
 
 select *
-from parsed
-where customer_id is not null
+from candidates
 {{ keep_latest('customer_id') }}

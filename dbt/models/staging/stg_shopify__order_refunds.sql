@@ -1,3 +1,13 @@
+{#- DuckDB: an incremental table (the raw JSON is parsed once, new rows only each night);
+    Snowflake: a view (see dbt_project.yml) -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='refund_id',
+        on_schema_change='fail',
+    )
+}}
 -- Refunds, latest version (refunds have no updated_at: latest extraction wins).
 -- refunded_at is processed_at, else created_at. Nested arrays stay JSON.
 with parsed as (
@@ -18,9 +28,13 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'order_refunds') }}
+    {{ where_new_raw_rows() }}
+),
+
+candidates as (
+    {{ latest_candidates('parsed', 'refund_id') }}
 )
 
 select *
-from parsed
-where refund_id is not null
+from candidates
 {{ keep_latest('refund_id', '_airbyte_extracted_at') }}

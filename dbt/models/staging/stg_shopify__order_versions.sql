@@ -1,5 +1,14 @@
-{#- every version stays: a view on every adapter, not a second copy of the raw orders -#}
-{{ config(materialized='view') }}
+{#- Every version stays. DuckDB: an incremental table that only ever appends (raw is
+    append-only): the rows of each load are (re)inserted whole, keyed by their _loaded_at,
+    so the versions' JSON is parsed once. Snowflake: a view, like the rest of staging. -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='_loaded_at',
+        on_schema_change='fail',
+    )
+}}
 -- Every version of every order that raw holds, not deduplicated (raw is append-only: a
 -- new version arrives each time the order changes in Shopify). Only what tells the
 -- versions apart and which lines each had: int_order_line_additions reads it to find the
@@ -13,6 +22,7 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'orders') }}
+    {{ where_new_raw_rows() }}
 )
 
 select *

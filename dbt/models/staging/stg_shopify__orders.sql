@@ -1,3 +1,13 @@
+{#- DuckDB: an incremental table (the raw JSON is parsed once, new rows only each night);
+    Snowflake: a view (see dbt_project.yml) -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='order_id',
+        on_schema_change='fail',
+    )
+}}
 -- Orders, latest version, with the shop-money totals typed. Line items and shipping lines
 -- stay JSON here; intermediate models unnest them. The e-mail is only kept normalised.
 -- An order record is large (~8 KB with its lines): its text fields are parsed once
@@ -21,6 +31,7 @@ with source as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'orders') }}
+    {{ where_new_raw_rows() }}
 ),
 
 parsed as (
@@ -75,9 +86,12 @@ parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from source
+),
+
+candidates as (
+    {{ latest_candidates('parsed', 'order_id') }}
 )
 
 select *
-from parsed
-where order_id is not null
+from candidates
 {{ keep_latest('order_id') }}

@@ -1,3 +1,13 @@
+{#- DuckDB: an incremental table (the raw JSON is parsed once, new rows only each night);
+    Snowflake: a view (see dbt_project.yml) -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='transaction_id',
+        on_schema_change='fail',
+    )
+}}
 -- Payment transactions, latest version. Amounts in shop money when Shopify sends it.
 with parsed as (
     select
@@ -22,9 +32,13 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'transactions') }}
+    {{ where_new_raw_rows() }}
+),
+
+candidates as (
+    {{ latest_candidates('parsed', 'transaction_id') }}
 )
 
 select *
-from parsed
-where transaction_id is not null
+from candidates
 {{ keep_latest('transaction_id', '_airbyte_extracted_at') }}

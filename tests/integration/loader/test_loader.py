@@ -6,7 +6,7 @@ import json
 import os
 import subprocess
 import sys
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import duckdb
@@ -92,6 +92,27 @@ def test_new_sync_loads_only_new_files(tmp_path: Path) -> None:
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
         # append-only: id 3 is there twice (two versions), staging keeps the latest
         assert con.execute("select count(*) from raw.orders").fetchone()[0] == 5
+
+
+def test_a_load_is_stamped_after_every_earlier_load_even_if_the_clock_went_back(
+    tmp_path: Path,
+) -> None:
+    """Incremental dbt models on DuckDB read rows loaded after the newest they hold."""
+    lake = _write_lake(tmp_path / "lake")
+    _load(tmp_path)
+    ahead = datetime(2999, 1, 1)  # as if the first load ran while the clock was far ahead
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("update raw._load_history set loaded_at = ?", [ahead])
+        con.execute("update raw.orders set _loaded_at = ?", [ahead])
+    lake.write_records(
+        "shopify", "orders", _orders(1, start=9), extracted_at=T0.replace(day=2), sync_id=2
+    )
+    assert _load(tmp_path).loaded == 1
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        stamps = con.execute(
+            "select distinct _loaded_at from raw.orders order by 1"
+        ).fetchall()
+    assert [s[0] for s in stamps] == [ahead, ahead + timedelta(microseconds=1)]
 
 
 def test_truncated_file_is_quarantined_and_others_load(tmp_path: Path) -> None:
