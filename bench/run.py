@@ -604,7 +604,7 @@ def main(argv: list[str] | None = None) -> int:
         },
         "versions": tool_versions(python, args.spoon),
         "settings": {
-            "duckdb_memory_limit": "2GB (SPOON_DUCKDB_MEMORY_LIMIT default)",
+            "duckdb_memory_limit": "3GB (SPOON_DUCKDB_MEMORY_LIMIT default)",
             "dbt_threads": 2,
             "duckdb_baseline_threads": int(os.environ.get("SPOON_BENCH_DUCKDB_THREADS", "2")),
             "dbt_select": args.dbt_select or "everything",

@@ -150,16 +150,17 @@ affected_orders as (
 {%- endmacro %}
 
 {#-
-  pre-hook of the incremental per-order models on DuckDB (int_order_lines,
-  int_order_shipping): drop the rows of every order whose latest version changed since the
-  watermark, so an order that lost a line or all its shipping lines keeps none of the old
-  ones (delete+insert alone only replaces the orders that still have rows).
+  pre-hook of the incremental per-record intermediate models on DuckDB (int_order_lines,
+  int_order_shipping by order; int_refund_lines, int_refund_adjustments by refund): drop
+  the rows of every `key` whose staging row (`parent`) changed since the watermark, so a
+  record that lost a line keeps none of the old ones (delete+insert alone only replaces
+  the keys that still have rows).
 -#}
-{% macro delete_changed_orders() -%}
+{% macro delete_changed(parent, key) -%}
   {%- if is_incremental() -%}
     delete from {{ this }}
-    where order_id in (
-        select order_id from {{ ref('stg_shopify__orders') }}
+    where {{ key }} in (
+        select {{ key }} from {{ ref(parent) }}
         where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
     )
   {%- endif -%}

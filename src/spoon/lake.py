@@ -55,11 +55,22 @@ class LakeFile:
     stream: str
     name: str
     size: int
+    #: what the listing says about this version of the file (size and S3 ETag or local
+    #: modification time): a file listed again with the same fingerprint is unchanged
+    fingerprint: str = ""
 
     @property
     def key(self) -> str:
         """The file's name relative to the lake root (what Snowpipe calls the file name)."""
         return f"{self.namespace}/{self.stream}/{self.name}"
+
+
+def _fingerprint(info: dict[str, Any], size: int) -> str:
+    """Size plus the S3 ETag (a digest of the content) or the local modification time."""
+    version = info.get("ETag") or info.get("etag") or info.get("mtime")
+    if version is None or version == "":
+        return ""  # unknown: the loader hashes the file
+    return f"{size}:{str(version).strip(chr(34))}"
 
 
 def _split(url: str, storage_options: dict[str, Any] | None = None) -> tuple[Any, str]:
@@ -180,7 +191,10 @@ class Lake:
                 name = info["name"].rstrip("/").rsplit("/", 1)[-1]
                 if name.startswith(".") or not name.endswith(".parquet"):
                     continue
-                found.append(LakeFile(info["name"], namespace, stream, name, int(info["size"])))
+                size = int(info["size"])
+                found.append(
+                    LakeFile(info["name"], namespace, stream, name, size, _fingerprint(info, size))
+                )
         return sorted(found, key=lambda f: (f.stream, _sort_key(f.name)))
 
     def read_bytes(self, path: str) -> bytes:

@@ -47,9 +47,14 @@ create table if not exists {HISTORY_TABLE} (
     status varchar not null,
     error varchar,
     loaded_at timestamp not null,
+    fingerprint varchar,
     primary key (file_name, content_hash)
 )
 """
+#: the history's columns, in the order the inserts below give them
+HISTORY_COLUMNS = (
+    "file_name, stream, content_hash, size_bytes, rows, status, error, loaded_at, fingerprint"
+)
 
 
 @dataclass
@@ -95,6 +100,8 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         ) from None
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(HISTORY_DDL)
+    # warehouses loaded before the listing fingerprint existed
+    con.execute(f"alter table {HISTORY_TABLE} add column if not exists fingerprint varchar")
     return con
 
 
@@ -158,6 +165,43 @@ def _prepare(
     return _Pending(lf, digest, local, schema, int(rows[0]) if rows else 0)
 
 
+#: DuckDB's type of a Parquet column that holds only nulls (Arrow's null type)
+NULL_TYPE = '"NULL"'
+
+
+def _merge_schemas(
+    a: tuple[tuple[str, str], ...], b: tuple[tuple[str, str], ...]
+) -> tuple[tuple[str, str], ...] | None:
+    """The schema both files can be read with in one `read_parquet`, or None.
+
+    Only when they have the same columns in the same order, and where a type differs one
+    side is all nulls (a writer types an empty column as null): read by name together,
+    that column is null on every row of that file, so each row's `to_json` is the same text
+    as when the file is read alone.
+    """
+    if len(a) != len(b):
+        return None
+    merged = []
+    for (name_a, type_a), (name_b, type_b) in zip(a, b, strict=True):
+        if name_a != name_b:
+            return None
+        if type_a == type_b or type_b == NULL_TYPE:
+            merged.append((name_a, type_a))
+        elif type_a == NULL_TYPE:
+            merged.append((name_b, type_b))
+        else:
+            return None
+    return tuple(merged)
+
+
+def _batch_schema(batch: list[_Pending]) -> tuple[tuple[str, str], ...]:
+    """The schema a batch is read with (its files' schemas merged; see _merge_schemas)."""
+    schema = batch[0].schema
+    for p in batch[1:]:
+        schema = _merge_schemas(schema, p.schema) or schema
+    return schema
+
+
 def _quote(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
@@ -184,6 +228,9 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None
     table = f'{RAW_SCHEMA}."{first.lf.stream}"'
     # the whole source row as JSON, exactly `to_json(t)` of the file's own columns
     record = ", ".join(f"{_quote(c)} := t.{_quote(c)}" for c, _ in first.schema)
+    # files whose all-null columns are typed differently (see _merge_schemas) need DuckDB
+    # to unify their schemas by column name
+    mixed = any(p.schema != first.schema for p in batch)
     now = _load_stamp(con)
     con.execute("begin transaction")
     try:
@@ -197,7 +244,9 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None
                 cast(timezone('UTC', cast(t._airbyte_extracted_at as timestamptz)) as timestamp),
                 ? || parse_filename(t.{FILE_COLUMN}) as _file_name,
                 ? as _loaded_at
-            from read_parquet(?, filename = '{FILE_COLUMN}') as t
+            from read_parquet(
+                ?, filename = '{FILE_COLUMN}'{", union_by_name = true" if mixed else ""}
+            ) as t
             """,
             [f"{first.lf.namespace}/{first.lf.stream}/", now, [p.path for p in batch]],
         ).fetchone()
@@ -206,8 +255,12 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None
         if got != expected:
             raise BadFile(f"read {got} rows where the Parquet footer says {expected}")
         con.executemany(
-            f"insert into {HISTORY_TABLE} values (?, ?, ?, ?, ?, 'loaded', null, ?)",
-            [[p.lf.key, p.lf.stream, p.digest, p.lf.size, p.rows, now] for p in batch],
+            f"insert into {HISTORY_TABLE} ({HISTORY_COLUMNS}) "
+            "values (?, ?, ?, ?, ?, 'loaded', null, ?, ?)",
+            [
+                [p.lf.key, p.lf.stream, p.digest, p.lf.size, p.rows, now, p.lf.fingerprint]
+                for p in batch
+            ],
         )
         con.execute("commit")
     except duckdb.Error as err:
@@ -235,8 +288,9 @@ def _quarantine(
         reason = f"{reason} (could not move it to quarantine: {err})"
     now = datetime.now(UTC).replace(tzinfo=None)
     con.execute(
-        f"insert or replace into {HISTORY_TABLE} values (?, ?, ?, ?, 0, 'quarantined', ?, ?)",
-        [lf.key, lf.stream, digest, lf.size, reason, now],
+        f"insert or replace into {HISTORY_TABLE} ({HISTORY_COLUMNS}) "
+        "values (?, ?, ?, ?, 0, 'quarantined', ?, ?, ?)",
+        [lf.key, lf.stream, digest, lf.size, reason, now, lf.fingerprint],
     )
 
 
@@ -265,12 +319,14 @@ def load_lake(
         # the table's last, still filling row group (~1.6x the wall time at 90k orders):
         # checkpoint every WAL_CHECKPOINT of log instead, and once at the end.
         con.execute("set checkpoint_threshold = ?", [WAL_CHECKPOINT])
-        done = {
-            (name, digest)
-            for name, digest in con.execute(
-                f"select file_name, content_hash from {HISTORY_TABLE}"
-            ).fetchall()
-        }
+        history = con.execute(
+            f"select file_name, content_hash, fingerprint from {HISTORY_TABLE}"
+        ).fetchall()
+        done = {(name, digest) for name, digest, _ in history}
+        # a file listed with the fingerprint it had when it was loaded is skipped without
+        # reading it; others are read and hashed (the content hash decides)
+        unchanged = {(name, fp) for name, _, fp in history if fp}
+        fingerprints: list[list[str]] = []  # for history rows from before fingerprints
         if on_start:
             on_start(len(files))
         with tempfile.TemporaryDirectory(prefix="spoon-load-") as tmp:
@@ -312,11 +368,17 @@ def load_lake(
                     flush()
                     record(FileOutcome(lf, "skipped", error="stream name is not a-z0-9_"))
                     continue
+                if lf.fingerprint and (lf.key, lf.fingerprint) in unchanged:
+                    flush()
+                    record(FileOutcome(lf, "skipped"))
+                    continue
                 data = lake.read_bytes(lf.url)
                 digest = _hash(data)
                 if (lf.key, digest) in done:
                     flush()
                     record(FileOutcome(lf, "skipped"))
+                    if lf.fingerprint:
+                        fingerprints.append([lf.fingerprint, lf.key, digest])
                     continue
                 try:
                     pending = _prepare(con, lake, lf, data, digest, Path(tmp))
@@ -326,13 +388,19 @@ def load_lake(
                     continue
                 if batch and (
                     pending.lf.stream != batch[0].lf.stream
-                    or pending.schema != batch[0].schema
+                    or _merge_schemas(_batch_schema(batch), pending.schema) is None
                     or len(batch) >= BATCH_FILES
                     or sum(p.lf.size for p in batch) + lf.size > BATCH_BYTES
                 ):
                     flush()
                 batch.append(pending)
             flush()
+        if fingerprints:
+            con.executemany(
+                f"update {HISTORY_TABLE} set fingerprint = ? "
+                "where file_name = ? and content_hash = ?",
+                fingerprints,
+            )
         con.execute("checkpoint")
     finally:
         con.close()

@@ -60,7 +60,7 @@ class Settings(BaseSettings):
     # --- embedded warehouse ----------------------------------------------
     duckdb_path: Path = Field(Path("data/warehouse.duckdb"), description="DuckDB file.")
     duckdb_memory_limit: str = Field(
-        "2GB",
+        "3GB",
         pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)$",
         description="DuckDB's memory cap in the loader and dbt; beyond it, work spills to disk.",
     )

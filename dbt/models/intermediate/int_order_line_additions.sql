@@ -4,9 +4,18 @@
 -- version of its order that raw holds, with `added_at`, the updated_at of the earliest
 -- version that has it (the edit). Its sale is booked then, not on the order's date
 -- (docs/metrics.md, "Order edits"). Versions are ordered like keep_latest, oldest first;
--- the baseline is the earliest version with any line items. Orders held in one version
--- only cannot have any, so only orders with several versions have their lines read.
-with versions as (
+-- the baseline is the earliest version with any line items.
+-- only orders held in several versions can have lines an edit added; the others' line
+-- items are never read (the filter comes before the window and the unnest: DuckDB does
+-- not push it through either)
+with edited_orders as (
+    select order_id
+    from {{ ref('stg_shopify__order_versions') }}
+    group by order_id
+    having count(*) > 1
+),
+
+versions as (
     select
         order_id,
         updated_at,
@@ -18,9 +27,9 @@ with versions as (
                 _airbyte_extracted_at asc nulls last,
                 _loaded_at asc nulls last,
                 _airbyte_raw_id asc nulls last
-        ) as version_seq,
-        count(*) over (partition by order_id) as versions_count
+        ) as version_seq
     from {{ ref('stg_shopify__order_versions') }}
+    where order_id in (select order_id from edited_orders)
 ),
 
 version_lines as (
@@ -31,7 +40,6 @@ version_lines as (
         {{ json_bigint('li.value', 'id') }} as order_line_id
     from versions
     {{ unnest_json_array('versions.line_items', 'li') }}
-    where versions.versions_count > 1
 ),
 
 first_seen as (

@@ -1,15 +1,15 @@
 {#- On DuckDB an incremental table: the line items are unnested and parsed once, when their
     order changes, not once per build or per model or test that reads them (on Snowflake a
     view, like the rest of intermediate). Delete+insert of the orders whose latest version
-    arrived since the newest `_source_loaded_at` held (delete_changed_orders() first drops
-    them all, in case an order lost its lines). -#}
+    arrived since the newest `_source_loaded_at` held (delete_changed() first drops them
+    all, in case an order lost its lines). -#}
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
         unique_key='order_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_changed_orders() }}",
+        pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
 }}
 -- One row per order line (gift cards flagged) with its shop-money price, its discounts
@@ -18,16 +18,23 @@
     'id', 'product_id', 'variant_id', 'sku', 'title', 'variant_title', 'vendor', 'quantity',
     'price_set.shop_money.amount', 'price', 'gift_card',
 ] %}
-with lines as (
+-- the orders to (re)compute: all of them, or on an incremental run those whose latest
+-- version arrived since (filtered before the unnest: DuckDB cannot push it through)
+with orders as (
+    select order_id, _loaded_at, line_items
+    from {{ ref('stg_shopify__orders') }}
+    {% if is_incremental() -%}
+    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
+),
+
+lines as (
     select
         orders.order_id,
         orders._loaded_at as _source_loaded_at,
         li.value as line_item
-    from {{ ref('stg_shopify__orders') }} as orders
+    from orders
     {{ unnest_json_array('orders.line_items', 'li') }}
-    {% if is_incremental() -%}
-    where orders._loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
-    {%- endif %}
 ),
 
 line_fields as (

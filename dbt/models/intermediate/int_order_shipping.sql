@@ -1,28 +1,35 @@
 {#- On DuckDB an incremental table: the shipping lines are unnested and parsed once, when their
     order changes, not once per build or per model or test that reads them (on Snowflake a
     view, like the rest of intermediate). Delete+insert of the orders whose latest version
-    arrived since the newest `_source_loaded_at` held (delete_changed_orders() first drops
-    them all, in case an order lost its lines). -#}
+    arrived since the newest `_source_loaded_at` held (delete_changed() first drops them
+    all, in case an order lost its lines). -#}
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
         unique_key='order_id',
         on_schema_change='fail',
-        pre_hook="{{ delete_changed_orders() }}",
+        pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
 }}
 -- One row per order with shipping lines: shipping charged, its discounts and its tax.
-with shipping_lines as (
+-- the orders to (re)compute: all of them, or on an incremental run those whose latest
+-- version arrived since (filtered before the unnest: DuckDB cannot push it through)
+with orders as (
+    select order_id, _loaded_at, shipping_lines
+    from {{ ref('stg_shopify__orders') }}
+    {% if is_incremental() -%}
+    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
+),
+
+shipping_lines as (
     select
         orders.order_id,
         orders._loaded_at as _source_loaded_at,
         sl.value as shipping_line
-    from {{ ref('stg_shopify__orders') }} as orders
+    from orders
     {{ unnest_json_array('orders.shipping_lines', 'sl') }}
-    {% if is_incremental() -%}
-    where orders._loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
-    {%- endif %}
 ),
 
 typed as (

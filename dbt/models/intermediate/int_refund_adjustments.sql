@@ -1,12 +1,34 @@
+{#- On DuckDB an incremental table, like int_order_lines: a refund's adjustments are parsed once,
+    when the refund changes (on Snowflake a view, like the rest of intermediate) -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='refund_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
+    )
+}}
 -- One row per refund order adjustment: refunded shipping (kind shipping_refund, negative
 -- amounts) and refund discrepancies (kind refund_discrepancy), dated by their refund.
-with adjustments as (
+-- the refunds to (re)compute: all, or on an incremental run those loaded since
+-- (filtered before the unnest: DuckDB cannot push it through)
+with refunds as (
+    select refund_id, order_id, refunded_at, order_adjustments, _loaded_at
+    from {{ ref('stg_shopify__order_refunds') }}
+    {% if is_incremental() -%}
+    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
+),
+
+adjustments as (
     select
         refunds.refund_id,
         refunds.order_id,
         refunds.refunded_at,
+        refunds._loaded_at as _source_loaded_at,
         adj.value as adjustment
-    from {{ ref('stg_shopify__order_refunds') }} as refunds
+    from refunds
     {{ unnest_json_array('refunds.order_adjustments', 'adj') }}
 )
 
@@ -24,5 +46,6 @@ select
     {{ money0(
         "coalesce(" ~ json_money('adjustment', 'tax_amount_set.shop_money.amount')
         ~ ", " ~ json_money('adjustment', 'tax_amount') ~ ")"
-    ) }} as tax_amount
+    ) }} as tax_amount,
+    _source_loaded_at
 from adjustments

@@ -1,12 +1,34 @@
+{#- On DuckDB an incremental table, like int_order_lines: a refund's lines are parsed once,
+    when the refund changes (on Snowflake a view, like the rest of intermediate) -#}
+{{
+    config(
+        materialized=('incremental' if target.type == 'duckdb' else 'view'),
+        incremental_strategy='delete+insert',
+        unique_key='refund_id',
+        on_schema_change='fail',
+        pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
+    )
+}}
 -- One row per refunded line item: its value (subtotal: after the line's discounts,
 -- before tax), refunded tax and quantity, dated by its refund.
-with refund_lines as (
+-- the refunds to (re)compute: all, or on an incremental run those loaded since
+-- (filtered before the unnest: DuckDB cannot push it through)
+with refunds as (
+    select refund_id, order_id, refunded_at, refund_line_items, _loaded_at
+    from {{ ref('stg_shopify__order_refunds') }}
+    {% if is_incremental() -%}
+    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
+),
+
+refund_lines as (
     select
         refunds.refund_id,
         refunds.order_id,
         refunds.refunded_at,
+        refunds._loaded_at as _source_loaded_at,
         rli.value as refund_line_item
-    from {{ ref('stg_shopify__order_refunds') }} as refunds
+    from refunds
     {{ unnest_json_array('refunds.refund_line_items', 'rli') }}
 )
 
@@ -26,5 +48,6 @@ select
         ~ ", " ~ json_money('refund_line_item', 'total_tax') ~ ")"
     ) }} as tax,
     coalesce({{ json_boolean('refund_line_item', 'line_item.gift_card') }}, false)
-        as is_gift_card
+        as is_gift_card,
+    _source_loaded_at
 from refund_lines

@@ -115,6 +115,26 @@ def test_a_load_is_stamped_after_every_earlier_load_even_if_the_clock_went_back(
     assert [s[0] for s in stamps] == [ahead, ahead + timedelta(microseconds=1)]
 
 
+def test_unchanged_files_are_skipped_without_reading_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A nightly load lists the whole lake: files listed as loaded are not read again."""
+    _write_lake(tmp_path / "lake")
+    _load(tmp_path)
+    reads: list[str] = []
+    real = Lake.read_bytes
+    monkeypatch.setattr(Lake, "read_bytes", lambda self, url: reads.append(url) or real(self, url))
+    assert _load(tmp_path).count("skipped") == 2
+    assert reads == []
+    # a history from before fingerprints: hashed once (still skipped), then remembered
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        con.execute("update raw._load_history set fingerprint = null")
+    assert _load(tmp_path).count("skipped") == 2
+    assert len(reads) == 2
+    assert _load(tmp_path).count("skipped") == 2
+    assert len(reads) == 2
+
+
 def test_truncated_file_is_quarantined_and_others_load(tmp_path: Path) -> None:
     lake = _write_lake(tmp_path / "lake")
     bad = lake.write_records(
