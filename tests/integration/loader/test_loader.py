@@ -109,9 +109,7 @@ def test_a_load_is_stamped_after_every_earlier_load_even_if_the_clock_went_back(
     )
     assert _load(tmp_path).loaded == 1
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
-        stamps = con.execute(
-            "select distinct _loaded_at from raw.orders order by 1"
-        ).fetchall()
+        stamps = con.execute("select distinct _loaded_at from raw.orders order by 1").fetchall()
     assert [s[0] for s in stamps] == [ahead, ahead + timedelta(microseconds=1)]
 
 
@@ -133,6 +131,33 @@ def test_unchanged_files_are_skipped_without_reading_them(
     assert len(reads) == 2
     assert _load(tmp_path).count("skipped") == 2
     assert len(reads) == 2
+
+
+@pytest.mark.parametrize(
+    ("first_note", "second_note", "batches"),
+    [
+        (None, "gift wrap", 1),  # a column all null in one file: read together by name
+        (5, "gift wrap", 2),  # a real type change: each file read on its own
+    ],
+)
+def test_files_differing_only_in_all_null_columns_load_together_with_the_same_json(
+    tmp_path: Path, first_note: object, second_note: str, batches: int
+) -> None:
+    lake = Lake(str(tmp_path / "lake"))
+    for sync, (order_id, note) in enumerate([(1, first_note), (2, second_note)], start=1):
+        lake.write_records(
+            "shopify", "orders", [{"id": order_id, "note": note}],
+            extracted_at=T0.replace(day=sync), sync_id=sync,
+        )  # fmt: skip
+    assert _load(tmp_path).loaded == 2
+    with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
+        rows = con.execute(
+            "select record, _loaded_at from raw.orders order by _airbyte_extracted_at"
+        ).fetchall()
+    records = [json.loads(r[0]) for r in rows]
+    # each record exactly as its own file gives it: null stays null, 5 stays a number
+    assert [(r["id"], r["note"]) for r in records] == [(1, first_note), (2, second_note)]
+    assert len({r[1] for r in rows}) == batches  # one batch, one load stamp
 
 
 def test_truncated_file_is_quarantined_and_others_load(tmp_path: Path) -> None:
