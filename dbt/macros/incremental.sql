@@ -150,6 +150,22 @@ affected_orders as (
 {%- endmacro %}
 
 {#-
+  The incremental per-record intermediate models on DuckDB (int_order_lines,
+  int_order_shipping, int_refund_lines, int_refund_adjustments) start from
+  `changed_rows(relation, columns)`: the staging rows to (re)compute with `columns` and
+  their `_loaded_at`; all of them, or on an incremental run those loaded after the newest
+  `_source_loaded_at` the model holds. It is a CTE of its own so the filter comes before
+  the JSON unnest that follows (DuckDB does not push a filter through an unnest).
+-#}
+{% macro changed_rows(relation, columns) -%}
+    select {{ columns | join(', ') }}, _loaded_at
+    from {{ relation }}
+    {%- if is_incremental() %}
+    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    {%- endif %}
+{%- endmacro %}
+
+{#-
   pre-hook of the incremental per-record intermediate models on DuckDB (int_order_lines,
   int_order_shipping by order; int_refund_lines, int_refund_adjustments by refund): drop
   the rows of every `key` whose staging row (`parent`) changed since the watermark, so a

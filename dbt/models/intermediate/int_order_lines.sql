@@ -18,14 +18,9 @@
     'id', 'product_id', 'variant_id', 'sku', 'title', 'variant_title', 'vendor', 'quantity',
     'price_set.shop_money.amount', 'price', 'gift_card',
 ] %}
--- the orders to (re)compute: all of them, or on an incremental run those whose latest
--- version arrived since (filtered before the unnest: DuckDB cannot push it through)
+-- the orders to (re)compute (all, or on an incremental run the changed ones)
 with orders as (
-    select order_id, _loaded_at, line_items
-    from {{ ref('stg_shopify__orders') }}
-    {% if is_incremental() -%}
-    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
-    {%- endif %}
+    {{ changed_rows(ref('stg_shopify__orders'), ['order_id', 'line_items']) }}
 ),
 
 lines as (

@@ -12,15 +12,9 @@
         pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
 }}
--- One row per order with shipping lines: shipping charged, its discounts and its tax.
--- the orders to (re)compute: all of them, or on an incremental run those whose latest
--- version arrived since (filtered before the unnest: DuckDB cannot push it through)
+-- the orders to (re)compute (all, or on an incremental run the changed ones)
 with orders as (
-    select order_id, _loaded_at, shipping_lines
-    from {{ ref('stg_shopify__orders') }}
-    {% if is_incremental() -%}
-    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
-    {%- endif %}
+    {{ changed_rows(ref('stg_shopify__orders'), ['order_id', 'shipping_lines']) }}
 ),
 
 shipping_lines as (

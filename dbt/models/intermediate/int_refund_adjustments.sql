@@ -9,16 +9,12 @@
         pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
     )
 }}
--- One row per refund order adjustment: refunded shipping (kind shipping_refund, negative
--- amounts) and refund discrepancies (kind refund_discrepancy), dated by their refund.
--- the refunds to (re)compute: all, or on an incremental run those loaded since
--- (filtered before the unnest: DuckDB cannot push it through)
+-- the refunds to (re)compute (all, or on an incremental run the changed ones)
 with refunds as (
-    select refund_id, order_id, refunded_at, order_adjustments, _loaded_at
-    from {{ ref('stg_shopify__order_refunds') }}
-    {% if is_incremental() -%}
-    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
-    {%- endif %}
+    {{ changed_rows(
+        ref('stg_shopify__order_refunds'),
+        ['refund_id', 'order_id', 'refunded_at', 'order_adjustments']
+    ) }}
 ),
 
 adjustments as (

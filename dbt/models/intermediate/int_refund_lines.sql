@@ -9,16 +9,12 @@
         pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
     )
 }}
--- One row per refunded line item: its value (subtotal: after the line's discounts,
--- before tax), refunded tax and quantity, dated by its refund.
--- the refunds to (re)compute: all, or on an incremental run those loaded since
--- (filtered before the unnest: DuckDB cannot push it through)
+-- the refunds to (re)compute (all, or on an incremental run the changed ones)
 with refunds as (
-    select refund_id, order_id, refunded_at, refund_line_items, _loaded_at
-    from {{ ref('stg_shopify__order_refunds') }}
-    {% if is_incremental() -%}
-    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
-    {%- endif %}
+    {{ changed_rows(
+        ref('stg_shopify__order_refunds'),
+        ['refund_id', 'order_id', 'refunded_at', 'refund_line_items']
+    ) }}
 ),
 
 refund_lines as (
