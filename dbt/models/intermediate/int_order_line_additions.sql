@@ -5,9 +5,10 @@
 -- version that has it (the edit). Its sale is booked then, not on the order's date
 -- (docs/metrics.md, "Order edits"). Versions are ordered like keep_latest, oldest first;
 -- the baseline is the earliest version with any line items.
--- only orders held in several versions can have lines an edit added; the others' line
+
+-- Only orders held in several versions can have lines an edit added; the others' line
 -- items are never read (the filter comes before the window and the unnest: DuckDB does
--- not push it through either)
+-- not push it through either).
 with edited_orders as (
     select order_id
     from {{ ref('stg_shopify__order_versions') }}

@@ -12,6 +12,7 @@
         pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
 }}
+-- One row per order with shipping lines: shipping charged, its discounts and its tax.
 -- the orders to (re)compute (all, or on an incremental run the changed ones)
 with orders as (
     {{ changed_rows(ref('stg_shopify__orders'), ['order_id', 'shipping_lines']) }}

@@ -9,6 +9,8 @@
         pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
     )
 }}
+-- One row per refund order adjustment: refunded shipping (kind shipping_refund, negative
+-- amounts) and refund discrepancies (kind refund_discrepancy), dated by their refund.
 -- the refunds to (re)compute (all, or on an incremental run the changed ones)
 with refunds as (
     {{ changed_rows(

@@ -9,6 +9,8 @@
         pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
     )
 }}
+-- One row per refunded line item: its value (subtotal: after the line's discounts,
+-- before tax), refunded tax and quantity, dated by its refund.
 -- the refunds to (re)compute (all, or on an incremental run the changed ones)
 with refunds as (
     {{ changed_rows(
