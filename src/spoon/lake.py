@@ -70,7 +70,8 @@ def _fingerprint(info: dict[str, Any], size: int) -> str:
     version = info.get("ETag") or info.get("etag") or info.get("mtime")
     if version is None or version == "":
         return ""  # unknown: the loader hashes the file
-    return f"{size}:{str(version).strip(chr(34))}"
+    etag_or_mtime = str(version).strip('"')  # S3 quotes its ETags
+    return f"{size}:{etag_or_mtime}"
 
 
 def _split(url: str, storage_options: dict[str, Any] | None = None) -> tuple[Any, str]:

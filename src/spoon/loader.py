@@ -194,12 +194,34 @@ def _merge_schemas(
     return tuple(merged)
 
 
-def _batch_schema(batch: list[_Pending]) -> tuple[tuple[str, str], ...]:
-    """The schema a batch is read with (its files' schemas merged; see _merge_schemas)."""
-    schema = batch[0].schema
-    for p in batch[1:]:
-        schema = _merge_schemas(schema, p.schema) or schema
-    return schema
+@dataclass
+class _Batch:
+    """The files of the batch being filled, the schema they are read with (their schemas
+    merged, see _merge_schemas) and their bytes, kept up to date as files are added."""
+
+    files: list[_Pending] = field(default_factory=list)
+    schema: tuple[tuple[str, str], ...] = ()
+    size: int = 0
+
+    def add(self, pending: _Pending) -> bool:
+        """Add the file if it can be read with the others within the limits; else False."""
+        schema = pending.schema
+        if self.files:
+            merged = _merge_schemas(self.schema, pending.schema)
+            if (
+                merged is None
+                or pending.lf.stream != self.files[0].lf.stream
+                or len(self.files) >= BATCH_FILES
+                or self.size + pending.lf.size > BATCH_BYTES
+            ):
+                return False
+            schema = merged
+        self.files.append(pending)
+        self.schema, self.size = schema, self.size + pending.lf.size
+        return True
+
+    def clear(self) -> None:
+        self.files, self.schema, self.size = [], (), 0
 
 
 def _quote(name: str) -> str:
@@ -330,7 +352,7 @@ def load_lake(
         if on_start:
             on_start(len(files))
         with tempfile.TemporaryDirectory(prefix="spoon-load-") as tmp:
-            batch: list[_Pending] = []
+            pending_batch = _Batch()
 
             def record(outcome: FileOutcome) -> None:
                 report.outcomes.append(outcome)
@@ -342,6 +364,7 @@ def load_lake(
                 record(FileOutcome(lf, "quarantined", error=str(err)))
 
             def flush() -> None:
+                batch = pending_batch.files
                 if not batch:
                     return
                 try:
@@ -361,7 +384,7 @@ def load_lake(
                 if not lake.is_local:
                     for p in batch:
                         Path(p.path).unlink(missing_ok=True)
-                batch.clear()
+                pending_batch.clear()
 
             for lf in files:
                 if not STREAM_RE.match(lf.stream):
@@ -386,14 +409,9 @@ def load_lake(
                     flush()
                     bad(lf, digest, err)
                     continue
-                if batch and (
-                    pending.lf.stream != batch[0].lf.stream
-                    or _merge_schemas(_batch_schema(batch), pending.schema) is None
-                    or len(batch) >= BATCH_FILES
-                    or sum(p.lf.size for p in batch) + lf.size > BATCH_BYTES
-                ):
+                if not pending_batch.add(pending):
                     flush()
-                batch.append(pending)
+                    pending_batch.add(pending)
             flush()
         if fingerprints:
             con.executemany(
