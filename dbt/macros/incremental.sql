@@ -125,6 +125,11 @@ affected_orders as (
 )
 {%- endmacro %}
 
+{#- `_loaded_at` of the row is after the watermark of `this` kept in `column` -#}
+{% macro loaded_after(column) -%}
+    _loaded_at > (select since_at from {{ loaded_since(column) }} as since)
+{%- endmacro %}
+
 {#-
   Incremental staging on DuckDB (on Snowflake staging is views and these render nothing).
   `where_new_raw_rows()` closes the source CTE: only raw rows loaded since the watermark.
@@ -135,7 +140,7 @@ affected_orders as (
 -#}
 {% macro where_new_raw_rows() -%}
   {%- if is_incremental() %}
-    where _loaded_at > (select since_at from {{ loaded_since('_loaded_at') }} as since)
+    where {{ loaded_after('_loaded_at') }}
   {%- endif %}
 {%- endmacro %}
 
@@ -161,7 +166,7 @@ affected_orders as (
     select {{ columns | join(', ') }}, _loaded_at
     from {{ relation }}
     {%- if is_incremental() %}
-    where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+    where {{ loaded_after('_source_loaded_at') }}
     {%- endif %}
 {%- endmacro %}
 
@@ -177,7 +182,7 @@ affected_orders as (
     delete from {{ this }}
     where {{ key }} in (
         select {{ key }} from {{ ref(parent) }}
-        where _loaded_at > (select since_at from {{ loaded_since('_source_loaded_at') }} as since)
+        where {{ loaded_after('_source_loaded_at') }}
     )
   {%- endif -%}
 {%- endmacro %}
