@@ -115,3 +115,28 @@
 {% macro snowflake__json_string_in(parsed, paths, path) -%}
   {{ snowflake__json_string(parsed, path) }}
 {%- endmacro %}
+
+{#-
+  A JSON document held as TEXT in a string field, e.g. orders.current_total_duties_set, which
+  source-shopify's schema types as a string, so the lake holds the object's JSON text.
+  `json_text_string_in(parsed, paths, field, path)` (`parsed` and `paths` as for
+  json_string_in, `field` one of the paths) is the value at `path` inside that document, as
+  text; NULL when the text is not valid JSON. The object itself is accepted too (another
+  writer may keep it nested): DuckDB reads an object field as its JSON text, Snowflake reads
+  the path of an object and parses a string.
+-#}
+{% macro json_text_string_in(parsed, paths, field, path) -%}
+  {{ return(adapter.dispatch('json_text_string_in', 'willows_spoon')(parsed, paths, field, path)) }}
+{%- endmacro %}
+
+{% macro duckdb__json_text_string_in(parsed, paths, field, path) -%}
+  {%- set text = duckdb__json_string_in(parsed, paths, field) -%}
+  json_extract_string(case when json_valid({{ text }}) then {{ text }} end, '{{ json_path(path) }}')
+{%- endmacro %}
+
+{% macro snowflake__json_text_string_in(parsed, paths, field, path) -%}
+  coalesce(
+    {{ parsed }}:{{ field }}:{{ path }}::varchar,
+    try_parse_json({{ parsed }}:{{ field }}::varchar):{{ path }}::varchar
+  )
+{%- endmacro %}

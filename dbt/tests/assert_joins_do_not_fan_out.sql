@@ -1,6 +1,6 @@
--- Joins never multiply rows: fct_sales has exactly one sale row per counted non-gift-card
--- order line, one return row per such refund line, and fct_orders one row per counted
--- order. Returns the counts that disagree.
+-- Joins never multiply rows: fct_sales has exactly one sale (or tip) row per counted
+-- non-gift-card order line, one return (or tip refund) row per such refund line, and
+-- fct_orders one row per counted order. Returns the counts that disagree.
 with orders as (
     select order_id from {{ ref('int_orders') }} where not is_excluded
 ),
@@ -22,10 +22,15 @@ expected as (
 ),
 
 actual as (
-    select event_type as what, count(*) as actual_rows
+    select
+        case
+            when event_type in ('sale', 'tip') then 'sale'
+            else 'return'
+        end as what,
+        count(*) as actual_rows
     from {{ ref('fct_sales') }}
-    where event_type in ('sale', 'return')
-    group by event_type
+    where event_type in ('sale', 'tip', 'return', 'tip_refund')
+    group by 1
     union all
     select 'order', count(*) from {{ ref('fct_orders') }}
 )

@@ -2,7 +2,8 @@
 -- Returns one row per column that disagrees. (Sums are cast back to money: some engines,
 -- e.g. fakesnow, add decimals as floats.)
 {%- set money = [
-    'gross_sales', 'discounts', 'returns', 'net_sales', 'shipping', 'taxes', 'total_sales'
+    'gross_sales', 'discounts', 'returns', 'net_sales', 'shipping', 'duties', 'taxes',
+    'total_sales', 'tips'
 ] %}
 with daily as (
     select

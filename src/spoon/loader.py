@@ -19,7 +19,7 @@ from pathlib import Path
 import duckdb
 
 from spoon.errors import LoadError, SpoonError
-from spoon.lake import AIRBYTE_COLUMNS, FILE_RE, Lake, LakeFile
+from spoon.lake import AIRBYTE_COLUMNS, FILE_RE, STREAMS, Lake, LakeFile
 
 RAW_SCHEMA = "raw"
 HISTORY_TABLE = f"{RAW_SCHEMA}._load_history"
@@ -100,6 +100,10 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
         ) from None
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(HISTORY_DDL)
+    # every stream's raw table exists, even before its first file (a stream added to
+    # STREAMS later, e.g. order_agreements, is empty until synced rather than missing)
+    for stream in STREAMS:
+        con.execute(RAW_TABLE_DDL.format(table=f'{RAW_SCHEMA}."{stream}"'))
     # warehouses loaded before the listing fingerprint existed
     con.execute(f"alter table {HISTORY_TABLE} add column if not exists fingerprint varchar")
     return con

@@ -5,7 +5,7 @@ with orders as (
 ),
 
 shop as (
-    select iana_timezone from {{ ref('int_shop') }}
+    select iana_timezone, taxes_included from {{ ref('int_shop') }}
 ),
 
 refunds_loaded as (
@@ -41,6 +41,18 @@ select
     orders.ship_province_code,
     orders.ship_city,
     orders.location_id,
+    -- the order's own flag (an export order of a tax-inclusive shop says false); the shop's
+    -- setting only when the order does not say
+    coalesce(orders.taxes_included, shop.taxes_included) as taxes_included,
+    orders.total_tip_received,
+    orders.current_total_price,
+    orders.current_subtotal_price,
+    orders.current_total_tax,
+    orders.current_total_discounts,
+    orders.current_total_duties,
+    orders.original_total_duties,
+    orders.current_total_additional_fees,
+    orders.original_total_additional_fees,
     case
         when refunds_loaded.refunds_loaded_at > orders._loaded_at
             then refunds_loaded.refunds_loaded_at

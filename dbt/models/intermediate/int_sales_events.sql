@@ -1,20 +1,33 @@
 -- Every sales event of every counted order, one row per event per order line, signed so
--- that any sum is right (docs/metrics.md, "Sales events"). Gift-card lines are not sales.
--- A line an order edit added is sold on the edit's date (int_order_line_additions).
+-- that any sum is right (docs/metrics.md, "Sales events"). Gift-card lines are not sales;
+-- tips are their own column, outside total sales. A line an order edit added is sold on
+-- the edit's date (int_order_line_additions). In an order whose prices include tax
+-- (`taxes_included`) every amount is shown without its tax, all of which is in `taxes`
+-- (docs/metrics.md, "Prices that include tax").
 with shop as (
     select iana_timezone from {{ ref('int_shop') }}
 ),
 
 orders as (
-    select order_id, processed_at, cancelled_at
+    select order_id, processed_at, cancelled_at, taxes_included
     from {{ ref('int_orders') }}
     where not is_excluded
 ),
 
--- a line an order edit added is sold when the edit was made, not on the order's date
-lines as (
+-- each line as sold: without its tax when the order's prices include it (gross: the price
+-- less the tax it holds; net: what was paid less its tax; discounts: the difference, so
+-- net + taxes is exactly what the customer paid for the line)
+all_lines as (
     select
         lines.*,
+        {{ money(
+            'lines.gross_amount - case when orders.taxes_included then lines.price_tax else 0 end'
+        ) }} as line_gross,
+        {{ money(
+            'lines.gross_amount - lines.discounts'
+            ~ ' - case when orders.taxes_included then lines.tax else 0 end'
+        ) }} as line_net,
+        -- a line an order edit added is sold when the edit was made, not on the order's date
         case
             when additions.added_at > orders.processed_at then additions.added_at
             else orders.processed_at
@@ -27,17 +40,38 @@ lines as (
     where not lines.is_gift_card
 ),
 
+lines as (
+    select * from all_lines where not coalesce(is_tip, false)
+),
+
+tip_lines as (
+    select * from all_lines where is_tip
+),
+
 shipping as (
-    select shipping.*
+    select
+        shipping.order_id,
+        {{ money(
+            'shipping.shipping_net'
+            ~ ' - case when orders.taxes_included then shipping.shipping_tax else 0 end'
+        ) }} as shipping_net,
+        shipping.shipping_tax
     from {{ ref('int_order_shipping') }} as shipping
     inner join orders on shipping.order_id = orders.order_id
 ),
 
-refund_lines as (
+-- each refunded line: its refunded value without tax (the refunded subtotal includes the
+-- tax when the order's prices do) and its refunded tax
+all_refund_lines as (
     select
         refund_lines.*,
+        {{ money(
+            'refund_lines.subtotal'
+            ~ ' - case when orders.taxes_included then refund_lines.tax else 0 end'
+        ) }} as line_returns,
         order_lines.product_id,
-        order_lines.variant_id
+        order_lines.variant_id,
+        coalesce(order_lines.is_tip, false) as is_tip
     from {{ ref('int_refund_lines') }} as refund_lines
     inner join orders on refund_lines.order_id = orders.order_id
     left join {{ ref('int_order_lines') }} as order_lines
@@ -45,13 +79,22 @@ refund_lines as (
     where not coalesce(order_lines.is_gift_card, refund_lines.is_gift_card)
 ),
 
+refund_lines as (
+    select * from all_refund_lines where not is_tip
+),
+
+tip_refunds as (
+    select * from all_refund_lines where is_tip
+),
+
 refunded_by_line as (
     select
         order_line_id,
+        sum(line_returns) as line_returns,
         sum(subtotal) as subtotal,
         sum(tax) as tax,
         sum(quantity) as quantity
-    from refund_lines
+    from all_refund_lines
     group by order_line_id
 ),
 
@@ -71,8 +114,28 @@ shipping_refunded_by_order as (
     group by order_id
 ),
 
+duty_refunds as (
+    select refunds.refund_id, refunds.order_id, refunds.refunded_at, refunds.duties_refunded
+    from {{ ref('stg_shopify__order_refunds') }} as refunds
+    inner join orders on refunds.order_id = orders.order_id
+    where refunds.duties_refunded <> 0
+),
+
+duties_by_order as (
+    select order_id, sum(duties) as duties
+    from lines
+    group by order_id
+),
+
+duties_refunded_by_order as (
+    select order_id, sum(duties_refunded) as duties_refunded
+    from duty_refunds
+    group by order_id
+),
+
 events as (
-    -- the sale of each line, on the order's date (a line added by an edit: the edit's)
+    -- the sale of each line, on the order's date (a line added by an edit: the edit's),
+    -- with the import duties charged on it
     select
         'sale' as event_type,
         lines.order_id,
@@ -83,17 +146,40 @@ events as (
         lines.product_id,
         lines.variant_id,
         lines.quantity,
-        lines.gross_amount as gross_sales,
-        lines.discounts,
+        lines.line_gross as gross_sales,
+        lines.line_gross - lines.line_net as discounts,
         0 as returns,
         0 as shipping,
-        lines.tax as taxes
+        lines.duties,
+        lines.tax as taxes,
+        0 as tips
     from lines
-    inner join orders on lines.order_id = orders.order_id
 
     union all
 
-    -- shipping charged, net of shipping discounts, on the order's date
+    -- a tip, on the order's date: not a sale
+    select
+        'tip',
+        order_id,
+        order_line_id,
+        null,
+        order_line_id,
+        sold_at,
+        null,
+        null,
+        quantity,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        line_net
+    from tip_lines
+
+    union all
+
+    -- shipping charged, net of shipping discounts (and of its tax), on the order's date
     select
         'shipping',
         shipping.order_id,
@@ -108,7 +194,9 @@ events as (
         0,
         0,
         shipping.shipping_net,
-        shipping.shipping_tax
+        0,
+        shipping.shipping_tax,
+        0
     from shipping
     inner join orders on shipping.order_id = orders.order_id
 
@@ -127,14 +215,38 @@ events as (
         -quantity,
         0,
         0,
-        subtotal,
+        line_returns,
         0,
-        -tax
+        0,
+        -tax,
+        0
     from refund_lines
 
     union all
 
-    -- refunded shipping (negative amounts) on its refund's date
+    -- a refunded tip on its refund's date
+    select
+        'tip_refund',
+        order_id,
+        order_line_id,
+        refund_id,
+        refund_line_id,
+        refunded_at,
+        null,
+        null,
+        -quantity,
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        -line_returns
+    from tip_refunds
+
+    union all
+
+    -- refunded shipping (negative amounts, without its tax) on its refund's date
     select
         'shipping_refund',
         order_id,
@@ -149,7 +261,9 @@ events as (
         0,
         0,
         amount,
-        tax_amount
+        0,
+        tax_amount,
+        0
     from adjustments
     where kind = 'shipping_refund'
 
@@ -170,9 +284,33 @@ events as (
         0,
         -amount,
         0,
-        tax_amount
+        0,
+        tax_amount,
+        0
     from adjustments
     where kind = 'refund_discrepancy'
+
+    union all
+
+    -- refunded duties on the refund's date
+    select
+        'duty_refund',
+        order_id,
+        null,
+        refund_id,
+        refund_id,
+        refunded_at,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        -duties_refunded,
+        0,
+        0
+    from duty_refunds
 
     union all
 
@@ -189,9 +327,11 @@ events as (
         -(lines.quantity - coalesce(refunded.quantity, 0)),
         0,
         0,
-        (lines.gross_amount - lines.discounts) - coalesce(refunded.subtotal, 0),
+        lines.line_net - coalesce(refunded.line_returns, 0),
         0,
-        -(lines.tax - coalesce(refunded.tax, 0))
+        0,
+        -(lines.tax - coalesce(refunded.tax, 0)),
+        0
     from lines
     inner join orders on lines.order_id = orders.order_id
     left join refunded_by_line as refunded on lines.order_line_id = refunded.order_line_id
@@ -199,7 +339,32 @@ events as (
 
     union all
 
-    -- ... and whatever shipping the refunds have not already reversed
+    -- ... the tips not refunded
+    select
+        'tip_cancellation',
+        tip_lines.order_id,
+        tip_lines.order_line_id,
+        null,
+        tip_lines.order_line_id,
+        orders.cancelled_at,
+        null,
+        null,
+        -(tip_lines.quantity - coalesce(refunded.quantity, 0)),
+        0,
+        0,
+        0,
+        0,
+        0,
+        0,
+        -(tip_lines.line_net - coalesce(refunded.line_returns, 0))
+    from tip_lines
+    inner join orders on tip_lines.order_id = orders.order_id
+    left join refunded_by_line as refunded on tip_lines.order_line_id = refunded.order_line_id
+    where orders.cancelled_at is not null
+
+    union all
+
+    -- ... whatever shipping the refunds have not already reversed
     select
         'shipping_cancellation',
         shipping.order_id,
@@ -214,11 +379,38 @@ events as (
         0,
         0,
         -(shipping.shipping_net + coalesce(refunded.amount, 0)),
-        -(shipping.shipping_tax + coalesce(refunded.tax_amount, 0))
+        0,
+        -(shipping.shipping_tax + coalesce(refunded.tax_amount, 0)),
+        0
     from shipping
     inner join orders on shipping.order_id = orders.order_id
     left join shipping_refunded_by_order as refunded on shipping.order_id = refunded.order_id
     where orders.cancelled_at is not null
+
+    union all
+
+    -- ... and the duties not refunded
+    select
+        'duty_cancellation',
+        duties.order_id,
+        null,
+        null,
+        duties.order_id,
+        orders.cancelled_at,
+        null,
+        null,
+        0,
+        0,
+        0,
+        0,
+        0,
+        -(duties.duties - coalesce(refunded.duties_refunded, 0)),
+        0,
+        0
+    from duties_by_order as duties
+    inner join orders on duties.order_id = orders.order_id
+    left join duties_refunded_by_order as refunded on duties.order_id = refunded.order_id
+    where orders.cancelled_at is not null and duties.duties <> 0
 ),
 
 typed as (
@@ -236,7 +428,9 @@ typed as (
         {{ money0('discounts') }} as discounts,
         {{ money0('returns') }} as returns,
         {{ money0('shipping') }} as shipping,
-        {{ money0('taxes') }} as taxes
+        {{ money0('duties') }} as duties,
+        {{ money0('taxes') }} as taxes,
+        {{ money0('tips') }} as tips
     from events
 )
 
@@ -257,9 +451,12 @@ select
     typed.returns,
     {{ money('typed.gross_sales - typed.discounts - typed.returns') }} as net_sales,
     typed.shipping,
+    typed.duties,
     typed.taxes,
     {{ money(
-        'typed.gross_sales - typed.discounts - typed.returns + typed.shipping + typed.taxes'
-    ) }} as total_sales
+        'typed.gross_sales - typed.discounts - typed.returns'
+        ~ ' + typed.shipping + typed.duties + typed.taxes'
+    ) }} as total_sales,
+    typed.tips
 from typed
 cross join shop

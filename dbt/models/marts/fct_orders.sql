@@ -37,8 +37,10 @@ money as (
         sum(returns) as returns,
         sum(net_sales) as net_sales,
         sum(shipping) as shipping,
+        sum(duties) as duties,
         sum(taxes) as taxes,
         sum(total_sales) as total_sales,
+        sum(tips) as tips,
         sum(case when event_type = 'sale' then quantity else 0 end) as items_quantity
     from {{ ref('fct_sales') }}
     {% if is_incremental() %}
@@ -66,14 +68,17 @@ select
     orders.source_name,
     orders.currency,
     orders.presentment_currency,
+    orders.taxes_included,
     cast(coalesce(money.items_quantity, 0) as bigint) as items_quantity,
     {{ money0('money.gross_sales') }} as gross_sales,
     {{ money0('money.discounts') }} as discounts,
     {{ money0('money.returns') }} as returns,
     {{ money0('money.net_sales') }} as net_sales,
     {{ money0('money.shipping') }} as shipping,
+    {{ money0('money.duties') }} as duties,
     {{ money0('money.taxes') }} as taxes,
     {{ money0('money.total_sales') }} as total_sales,
+    {{ money0('money.tips') }} as tips,
     identity.customer_order_seq,
     identity.customer_order_seq = 1 as is_first_order,
     orders.ship_country,

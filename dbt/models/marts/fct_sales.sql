@@ -46,8 +46,10 @@ select
     events.returns,
     events.net_sales,
     events.shipping,
+    events.duties,
     events.taxes,
     events.total_sales,
+    events.tips,
     orders.source_loaded_at as _source_loaded_at
 from events
 inner join {{ ref('int_orders') }} as orders on events.order_id = orders.order_id

@@ -8,8 +8,10 @@ with sales as (
         sum(returns) as returns,
         sum(net_sales) as net_sales,
         sum(shipping) as shipping,
+        sum(duties) as duties,
         sum(taxes) as taxes,
-        sum(total_sales) as total_sales
+        sum(total_sales) as total_sales,
+        sum(tips) as tips
     from {{ ref('fct_sales') }}
     group by event_date
 ),
@@ -66,8 +68,10 @@ select
     {{ money0('sales.returns') }} as returns,
     {{ money0('sales.net_sales') }} as net_sales,
     {{ money0('sales.shipping') }} as shipping,
+    {{ money0('sales.duties') }} as duties,
     {{ money0('sales.taxes') }} as taxes,
     {{ money0('sales.total_sales') }} as total_sales,
+    {{ money0('sales.tips') }} as tips,
     cast(coalesce(orders.new_customers, 0) as bigint) as new_customers,
     cast(coalesce(orders.returning_customers, 0) as bigint) as returning_customers,
     {{ exact_divide('coalesce(order_value.order_value, 0)', 'orders.orders', 2) }}

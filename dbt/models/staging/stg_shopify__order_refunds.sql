@@ -22,6 +22,8 @@ with parsed as (
         ) as refunded_at,
         {{ json_string('record', 'note') }} as note,
         {{ json_boolean('record', 'restock') }} as is_restock,
+        -- duties this refund paid back (import duties collected at checkout)
+        {{ json_money('record', 'total_duties_set.shop_money.amount') }} as duties_refunded,
         {{ json_value('record', 'refund_line_items') }} as refund_line_items,
         {{ json_value('record', 'order_adjustments') }} as order_adjustments,
         _airbyte_raw_id,

@@ -8,8 +8,9 @@
         on_schema_change='fail',
     )
 }}
--- Orders, latest version, with the shop-money totals typed. Line items and shipping lines
--- stay JSON here; intermediate models unnest them. The e-mail is only kept normalised.
+-- Orders, latest version, with the shop-money totals typed (Shopify's own `current_*` totals
+-- too: rpt_order_reconciliation holds our figures against them). Line items and shipping
+-- lines stay JSON here; intermediate models unnest them. The e-mail is only kept normalised.
 -- An order record is large (~8 KB with its lines): its text fields are parsed once
 -- (json_strings), not once per field.
 {%- set paths = [
@@ -22,6 +23,11 @@
     'total_price_set.shop_money.amount', 'shipping_address.city', 'shipping_address.province',
     'shipping_address.province_code', 'shipping_address.country',
     'shipping_address.country_code', 'billing_address.country_code', 'location_id',
+    'total_tip_received', 'current_total_price_set.shop_money.amount',
+    'current_subtotal_price_set.shop_money.amount', 'current_total_tax_set.shop_money.amount',
+    'current_total_discounts_set.shop_money.amount', 'current_total_duties_set',
+    'original_total_duties_set', 'current_total_additional_fees_set.shop_money.amount',
+    'original_total_additional_fees_set.shop_money.amount',
 ] %}
 with source as (
     select
@@ -80,6 +86,31 @@ parsed as (
         {{ json_string_in('fields', paths, 'billing_address.country_code') }}
             as bill_country_code,
         try_cast({{ json_string_in('fields', paths, 'location_id') }} as bigint) as location_id,
+        try_cast({{ json_string_in('fields', paths, 'total_tip_received') }}
+            as {{ money_type() }}) as total_tip_received,
+        try_cast({{ json_string_in('fields', paths, 'current_total_price_set.shop_money.amount') }}
+            as {{ money_type() }}) as current_total_price,
+        try_cast({{ json_string_in(
+            'fields', paths, 'current_subtotal_price_set.shop_money.amount'
+        ) }} as {{ money_type() }}) as current_subtotal_price,
+        try_cast({{ json_string_in('fields', paths, 'current_total_tax_set.shop_money.amount') }}
+            as {{ money_type() }}) as current_total_tax,
+        try_cast({{ json_string_in(
+            'fields', paths, 'current_total_discounts_set.shop_money.amount'
+        ) }} as {{ money_type() }}) as current_total_discounts,
+        -- the two duties totals are JSON text in the lake (the connector's schema says string)
+        try_cast({{ json_text_string_in(
+            'fields', paths, 'current_total_duties_set', 'shop_money.amount'
+        ) }} as {{ money_type() }}) as current_total_duties,
+        try_cast({{ json_text_string_in(
+            'fields', paths, 'original_total_duties_set', 'shop_money.amount'
+        ) }} as {{ money_type() }}) as original_total_duties,
+        try_cast({{ json_string_in(
+            'fields', paths, 'current_total_additional_fees_set.shop_money.amount'
+        ) }} as {{ money_type() }}) as current_total_additional_fees,
+        try_cast({{ json_string_in(
+            'fields', paths, 'original_total_additional_fees_set.shop_money.amount'
+        ) }} as {{ money_type() }}) as original_total_additional_fees,
         {{ json_value('record', 'line_items') }} as line_items,
         {{ json_value('record', 'shipping_lines') }} as shipping_lines,
         _airbyte_raw_id,

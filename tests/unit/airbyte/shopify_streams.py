@@ -19,7 +19,7 @@ transactions = SourceShopify().select_transactions_stream(
     {**CONFIG, "fetch_transactions_user_id": False}
 )
 CLASSES = [s.Shop, s.Customers, s.Products, s.ProductVariants, s.Locations, s.Orders]
-CLASSES += [s.OrderRefunds]
+CLASSES += [s.OrderRefunds, s.OrderAgreements]
 out = {}
 for stream in [*(cls(CONFIG) for cls in CLASSES), transactions]:
     out[stream.name] = {

@@ -74,7 +74,7 @@ def test_streams_and_sync_modes_match_the_connector(
         assert s["syncMode"] == want, s["name"]
     # which streams source-shopify reads through the GraphQL BULK API (see docs/airbyte.md)
     bulk = {name for name, k in shopify_streams.items() if k["api"] == "bulk"}
-    assert bulk == {"products", "product_variants", "transactions"}
+    assert bulk == {"products", "product_variants", "transactions", "order_agreements"}
 
 
 def test_destination_matches_destination_s3_fields(defs: Any) -> None:
