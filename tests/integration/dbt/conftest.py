@@ -27,6 +27,18 @@ REPO = Path(__file__).resolve().parents[3]
 DBT = REPO / ".venv-dbt" / "bin" / "dbt"
 PROJECT = REPO / "dbt"
 MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+#: the money columns with duties and tips (Shopify-exact, issue 16)
+MONEY_ALL = (
+    "gross_sales",
+    "discounts",
+    "returns",
+    "net_sales",
+    "shipping",
+    "duties",
+    "taxes",
+    "total_sales",
+    "tips",
+)
 
 Record = dict[str, Any]
 Batch = dict[str, list[Record]]
@@ -400,11 +412,525 @@ SYNCS: list[Batch] = [
 LOADED_AT = [datetime(2025, 5, 1, 6, 0), datetime(2025, 5, 3, 6, 0)]
 
 
-def raw_rows(sync: int) -> Iterator[tuple[str, str, str, datetime, str, datetime]]:
-    """(stream, record json, raw id, extracted at, file name, loaded at) of one sync."""
+# --- a tax-inclusive EU shop (issue 16): Europe/Berlin, EUR, VAT inside the prices ------
+# Shaped as source-shopify 4.3.0 emits a real VAT shop's records: prices, discounts and
+# refunded subtotals include the tax; tax lines carry the rate; an export order says
+# taxes_included false and carries import duties (current_total_duties_set is JSON text:
+# the connector's schema types it as a string); a tip is a line item; order_agreements is
+# Shopify's ledger (RETURN sales negative; `agreements: {}` when there are none).
+def _eur(
+    amount: str, *, as_str: bool = False, presentment: tuple[str, str] | None = None
+) -> Record:
+    def conv(v: str) -> str | float:
+        return v if as_str else float(v)
+
+    shown, currency = presentment or (amount, "EUR")
+    return {
+        "shop_money": {"amount": conv(amount), "currency_code": "EUR"},
+        "presentment_money": {"amount": conv(shown), "currency_code": currency},
+    }
+
+
+def _vat(amount: str, rate: float) -> Record:
+    return {"title": "MwSt", "rate": rate, "price": float(amount), "price_set": _eur(amount)}
+
+
+def _eu_line(
+    line_id: int,
+    variant_id: int | None,
+    title: str,
+    price: str,
+    qty: int,
+    *,
+    vat: tuple[str, float] | None = None,
+    discount: str | None = None,
+    duties: tuple[str, ...] = (),
+    tip: bool = False,
+) -> Record:
+    line: Record = {
+        "id": line_id,
+        "variant_id": variant_id,
+        "product_id": None if variant_id is None else variant_id + 100,
+        "title": title,
+        "name": title,
+        "variant_title": None,
+        "sku": None if variant_id is None else f"EU-{variant_id}",
+        "vendor": None if tip else "Willow",
+        "quantity": qty,
+        "gift_card": False,
+        "taxable": not tip,
+        "requires_shipping": not tip,
+        "price": float(price),
+        "price_set": _eur(price),
+        "tax_lines": [_vat(*vat)] if vat else [],
+        "discount_allocations": (
+            [
+                {
+                    "amount": discount,
+                    "amount_set": _eur(discount, as_str=True),
+                    "discount_application_index": 0,
+                }
+            ]
+            if discount
+            else []
+        ),
+        "duties": [
+            {
+                "id": f"{line_id}{n}",
+                "harmonized_system_code": "691200",
+                "country_code_of_origin": "DE",
+                "shop_money": {"amount": amount, "currency_code": "EUR"},
+                "presentment_money": {"amount": amount, "currency_code": "CHF"},
+                "tax_lines": [],
+                "admin_graphql_api_id": f"gid://shopify/Duty/{line_id}{n}",
+            }
+            for n, amount in enumerate(duties)
+        ],
+    }
+    if tip:
+        line["tip_payment_gateway"] = "shopify_payments"
+        line["tip_payment_method"] = "card"
+    return line
+
+
+def _duties_text(amount: str | None) -> str | None:
+    """A *_duties_set field as the lake holds it: the object's JSON text."""
+    if amount is None:
+        return None
+    return json.dumps(_eur(amount, as_str=True))
+
+
+def _eu_order(
+    order_id: int,
+    processed_at: str,
+    lines: list[Record],
+    *,
+    totals: tuple[str, str, str],  # (current_total_price, current_total_tax, total_price)
+    taxes_included: bool = True,
+    shipping: tuple[str, tuple[str, float] | None] | None = None,
+    duties: tuple[str, str] | None = None,  # (original, current)
+    tips: str = "0.00",
+    country: str = "DE",
+    cancelled_at: str | None = None,
+    updated_at: str | None = None,
+) -> Record:
+    current_price, current_tax, total_price = totals
+    return {
+        "id": order_id,
+        "name": f"#EU{order_id}",
+        "order_number": order_id,
+        "email": f"buyer{order_id}@example.eu",
+        "customer": None,
+        "created_at": processed_at,
+        "processed_at": processed_at,
+        "updated_at": updated_at or processed_at,
+        "cancelled_at": cancelled_at,
+        "cancel_reason": "customer" if cancelled_at else None,
+        "deleted_at": None,
+        "test": False,
+        "currency": "EUR",
+        "presentment_currency": "CHF" if country == "CH" else "EUR",
+        "taxes_included": taxes_included,
+        "duties_included": False,
+        "financial_status": "paid",
+        "total_price_set": _eur(total_price),
+        "current_total_price": float(current_price),
+        "current_total_price_set": _eur(current_price),
+        "current_total_tax": float(current_tax),
+        "current_total_tax_set": _eur(current_tax),
+        "original_total_duties_set": _duties_text(duties[0] if duties else None),
+        "current_total_duties_set": _duties_text(duties[1] if duties else None),
+        "total_tip_received": float(tips),
+        "shipping_address": {
+            "city": "Zürich" if country == "CH" else "Berlin",
+            "province": None,
+            "province_code": None,
+            "country": "Switzerland" if country == "CH" else "Germany",
+            "country_code": country,
+        },
+        "line_items": lines,
+        "shipping_lines": (
+            [
+                {
+                    "id": order_id * 10,
+                    "title": "DHL",
+                    "code": "DHL",
+                    "price": float(shipping[0]),
+                    "price_set": _eur(shipping[0]),
+                    "tax_lines": [_vat(*shipping[1])] if shipping[1] else [],
+                    "discount_allocations": [],
+                }
+            ]
+            if shipping
+            else []
+        ),
+        "refunds": [],
+        "shop_url": "https://willows-spoon-eu.myshopify.com",
+    }
+
+
+def _eu_refund(
+    refund_id: int,
+    order_id: int,
+    processed_at: str,
+    lines: list[tuple[int, int, int, str, str]] = (),  # type: ignore[assignment]
+    *,
+    shipping: tuple[str, str] | None = None,  # (amount, tax_amount), negative strings
+    duties: str | None = None,
+) -> Record:
+    rec = _refund(
+        refund_id,
+        order_id,
+        processed_at,
+        [],
+        [(refund_id * 10, "shipping_refund", *shipping)] if shipping else [],
+    )
+    rec["refund_line_items"] = [
+        {
+            "id": rl_id,
+            "line_item_id": li_id,
+            "quantity": qty,
+            "subtotal": float(sub),  # the tax is inside in a taxes-included order
+            "subtotal_set": _eur(sub),
+            "total_tax": float(tax),
+            "total_tax_set": _eur(tax),
+            "line_item": {"id": li_id, "gift_card": False},
+        }
+        for rl_id, li_id, qty, sub, tax in lines
+    ]
+    for adj in rec["order_adjustments"]:
+        adj["amount_set"] = _eur(adj["amount"], as_str=True)
+        adj["tax_amount_set"] = _eur(adj["tax_amount"], as_str=True)
+    rec["duties"] = "[]"
+    rec["total_duties_set"] = _eur(duties or "0.00")
+    return rec
+
+
+def _sale(
+    sale_id: int,
+    line_type: str,
+    total: str,
+    tax: str = "0.00",
+    *,
+    qty: int | None = 1,
+    line_item: int | None = None,
+    discount: tuple[str, str] = ("0.00", "0.00"),  # (before taxes, after taxes)
+) -> Record:
+    action = "RETURN" if total.startswith("-") else "ORDER"
+
+    def money(v: str) -> Record:
+        return {"shop_money": {"amount": float(v), "currency_code": "EUR"}}
+
+    typename = {
+        "PRODUCT": "ProductSale",
+        "SHIPPING": "ShippingLineSale",
+        "DUTY": "DutySale",
+        "TIP": "TipSale",
+        "GIFT_CARD": "GiftCardSale",
+    }[line_type]
+    sale: Record = {
+        "__typename": typename,
+        "id": sale_id,
+        "admin_graphql_api_id": f"gid://shopify/{typename}/{sale_id}",
+        "quantity": qty,
+        "action_type": action,
+        "line_type": line_type,
+        "total_amount": money(total),
+        "total_tax_amount": money(tax),
+        "total_discount_amount_before_taxes": money(discount[0]),
+        "total_discount_amount_after_taxes": money(discount[1]),
+    }
+    if line_item is not None:
+        sale["line_item"] = {
+            "id": line_item,
+            "admin_graphql_api_id": f"gid://shopify/LineItem/{line_item}",
+        }
+    return sale
+
+
+def _ledger(order: Record, agreements: list[tuple[int, str, str, list[Record]]]) -> Record:
+    """An order_agreements record: (agreement id, reason, happened_at, sales) each."""
+    typename = {"ORDER": "OrderAgreement", "REFUND": "RefundAgreement"}
+    return {
+        "id": order["id"],
+        "admin_graphql_api_id": f"gid://shopify/Order/{order['id']}",
+        "created_at": order["created_at"],
+        "updated_at": order["updated_at"],
+        "shop_url": order["shop_url"],
+        "agreements": [
+            {
+                "__typename": typename[reason],
+                "id": ag_id,
+                "admin_graphql_api_id": f"gid://shopify/{typename[reason]}/{ag_id}",
+                "happened_at": at,
+                "reason": reason,
+                "sales": sales,
+            }
+            for ag_id, reason, at, sales in agreements
+        ]
+        or {},  # the connector's own quirk: an empty object, not a list
+    }
+
+
+EU_SHOP = {
+    "id": 2,
+    "name": "Willow's Spoon Europe",
+    "myshopify_domain": "willows-spoon-eu.myshopify.com",
+    "currency": "EUR",
+    "iana_timezone": "Europe/Berlin",
+    "country_code": "DE",
+    "taxes_included": True,
+    "updated_at": "2025-01-01T00:00:00+01:00",
+}
+# the issue's example: one 107.00 line (7 % VAT inside: 7.00), 11.90 shipping (1.90 inside)
+E1 = _eu_order(
+    2001,
+    "2025-03-10T10:00:00+01:00",
+    [_eu_line(211, 301, "Cookbook", "107.00", 1, vat=("7.00", 0.07))],
+    shipping=("11.90", ("1.90", 0.19)),
+    totals=("118.90", "8.90", "118.90"),
+)
+# orders of 102.00 and 19.00 (20 % VAT inside) on the night clocks go forward: 00:30 CET is
+# still 03-29 in UTC; the 102.00 line is refunded later (its subtotal includes the VAT)
+E2 = _eu_order(
+    2002,
+    "2025-03-30T00:30:00+01:00",
+    [_eu_line(221, 302, "Teapot", "102.00", 1, vat=("17.00", 0.2))],
+    country="AT",
+    totals=("0.00", "0.00", "102.00"),
+    updated_at="2025-04-20T11:00:00+02:00",
+)
+E3 = _eu_order(
+    2003,
+    "2025-03-30T20:00:00+02:00",
+    [_eu_line(231, 303, "Tea towel", "19.00", 1, vat=("3.17", 0.2))],
+    country="AT",
+    totals=("19.00", "3.17", "19.00"),
+)
+# 3 x 24.90 (19 % inside) with a 10 % discount (7.47, VAT inside); at 02:30 CEST on the
+# night clocks go back (00:30 UTC)
+E4 = _eu_order(
+    2004,
+    "2025-10-26T02:30:00+02:00",
+    [_eu_line(241, 304, "Spoon", "24.90", 3, vat=("10.73", 0.19), discount="7.47")],
+    totals=("67.23", "10.73", "67.23"),
+)
+# an export order to Switzerland: no VAT (taxes_included false), duties collected at
+# checkout, then refunded whole with its shipping and duties
+E5 = _eu_order(
+    2005,
+    "2025-05-01T09:00:00+02:00",
+    [_eu_line(251, 305, "Bowl", "50.00", 2, duties=("8.20", "4.30"))],
+    taxes_included=False,
+    country="CH",
+    shipping=("19.90", None),
+    duties=("12.50", "0.00"),
+    totals=("0.00", "0.00", "132.40"),
+    updated_at="2025-05-03T10:00:00+02:00",
+)
+# a 5.00 tip at 23:30 local (21:30 UTC)
+E6 = _eu_order(
+    2006,
+    "2025-06-01T23:30:00+02:00",
+    [
+        _eu_line(261, 306, "Mug", "59.50", 1, vat=("9.50", 0.19)),
+        _eu_line(262, None, "Tip", "5.00", 1, tip=True),
+    ],
+    tips="5.00",
+    totals=("64.50", "9.50", "64.50"),
+)
+# 2 x 59.50 with 11.90 off (VAT inside): one unit refunded, then the order cancelled and
+# the rest refunded
+E7 = _eu_order(
+    2007,
+    "2025-06-01T10:00:00+02:00",
+    [_eu_line(271, 307, "Mug", "59.50", 2, vat=("17.10", 0.19), discount="11.90")],
+    cancelled_at="2025-06-03T09:00:00+02:00",
+    totals=("0.00", "0.00", "107.10"),
+    updated_at="2025-06-03T09:00:00+02:00",
+)
+# a gift card only: not a sale, and no agreements in the ledger record
+E8 = _eu_order(
+    2008,
+    "2025-07-01T12:00:00+02:00",
+    [{**_eu_line(281, 308, "Gift card", "25.00", 1), "gift_card": True}],
+    totals=("25.00", "0.00", "25.00"),
+)
+ER2 = _eu_refund(2102, 2002, "2025-04-20T11:00:00+02:00", [(2202, 221, 1, "102.00", "17.00")])
+ER5 = _eu_refund(
+    2105,
+    2005,
+    "2025-05-03T10:00:00+02:00",
+    [(2205, 251, 2, "100.00", "0.00")],
+    shipping=("-19.90", "0.00"),
+    duties="12.50",
+)
+ER7A = _eu_refund(2107, 2007, "2025-06-02T15:00:00+02:00", [(2207, 271, 1, "53.55", "8.55")])
+ER7B = _eu_refund(2108, 2007, "2025-06-03T09:00:00+02:00", [(2208, 271, 1, "53.55", "8.55")])
+EU_LEDGER = [
+    _ledger(
+        E1,
+        [
+            (
+                31,
+                "ORDER",
+                E1["processed_at"],
+                [
+                    _sale(41, "PRODUCT", "107.00", "7.00", line_item=211),
+                    _sale(42, "SHIPPING", "11.90", "1.90", qty=None),
+                ],
+            )
+        ],
+    ),
+    _ledger(
+        E2,
+        [
+            (
+                32,
+                "ORDER",
+                E2["processed_at"],
+                [_sale(43, "PRODUCT", "102.00", "17.00", line_item=221)],
+            ),
+            (
+                33,
+                "REFUND",
+                ER2["processed_at"],
+                [
+                    _sale(44, "PRODUCT", "-102.00", "-17.00", qty=-1, line_item=221),
+                ],
+            ),
+        ],
+    ),
+    _ledger(
+        E3,
+        [
+            (
+                34,
+                "ORDER",
+                E3["processed_at"],
+                [
+                    _sale(45, "PRODUCT", "19.00", "3.17", line_item=231),
+                ],
+            )
+        ],
+    ),
+    _ledger(
+        E4,
+        [
+            (
+                35,
+                "ORDER",
+                E4["processed_at"],
+                [
+                    _sale(
+                        46,
+                        "PRODUCT",
+                        "67.23",
+                        "10.73",
+                        qty=3,
+                        line_item=241,
+                        discount=("6.27", "7.47"),
+                    ),
+                ],
+            )
+        ],
+    ),
+    _ledger(
+        E5,
+        [
+            (
+                36,
+                "ORDER",
+                E5["processed_at"],
+                [
+                    _sale(47, "PRODUCT", "100.00", qty=2, line_item=251),
+                    _sale(48, "DUTY", "12.50", qty=None),
+                    _sale(49, "SHIPPING", "19.90", qty=None),
+                ],
+            ),
+            (
+                37,
+                "REFUND",
+                ER5["processed_at"],
+                [
+                    _sale(50, "PRODUCT", "-100.00", qty=-2, line_item=251),
+                    _sale(51, "DUTY", "-12.50", qty=None),
+                    _sale(52, "SHIPPING", "-19.90", qty=None),
+                ],
+            ),
+        ],
+    ),
+    _ledger(
+        E6,
+        [
+            (
+                38,
+                "ORDER",
+                E6["processed_at"],
+                [
+                    _sale(53, "PRODUCT", "59.50", "9.50", line_item=261),
+                    _sale(54, "TIP", "5.00"),
+                ],
+            )
+        ],
+    ),
+    _ledger(
+        E7,
+        [
+            (
+                39,
+                "ORDER",
+                E7["processed_at"],
+                [
+                    _sale(
+                        55,
+                        "PRODUCT",
+                        "107.10",
+                        "17.10",
+                        qty=2,
+                        line_item=271,
+                        discount=("10.00", "11.90"),
+                    ),
+                ],
+            ),
+            (
+                40,
+                "REFUND",
+                ER7A["processed_at"],
+                [
+                    _sale(56, "PRODUCT", "-53.55", "-8.55", qty=-1, line_item=271),
+                ],
+            ),
+            (
+                57,
+                "REFUND",
+                ER7B["processed_at"],
+                [
+                    _sale(58, "PRODUCT", "-53.55", "-8.55", qty=-1, line_item=271),
+                ],
+            ),
+        ],
+    ),
+    _ledger(E8, []),
+]
+EU_SYNCS: list[Batch] = [
+    {
+        "shop": [EU_SHOP],
+        "orders": [E1, E2, E3, E4, E5, E6, E7, E8],
+        "order_refunds": [ER2, ER5, ER7A, ER7B],
+        "order_agreements": EU_LEDGER,
+    }
+]
+
+
+def raw_rows(
+    sync: int, syncs: list[Batch] | None = None
+) -> Iterator[tuple[str, str, str, datetime, str, datetime]]:
+    """(stream, record json, raw id, extracted at, file name, loaded at) of one sync of
+    `syncs` (default: the US shop's SYNCS)."""
     loaded = LOADED_AT[sync]
     extracted = loaded - timedelta(hours=1)
-    for stream, records in SYNCS[sync].items():
+    for stream, records in (syncs or SYNCS)[sync].items():
         for n, rec in enumerate(records):
             yield (
                 stream,
@@ -416,8 +942,8 @@ def raw_rows(sync: int) -> Iterator[tuple[str, str, str, datetime, str, datetime
             )
 
 
-def load_duckdb(path: Path, syncs: range | list[int]) -> None:
-    """Append the given syncs to raw.* of a DuckDB file (contract 2 columns)."""
+def load_duckdb(path: Path, syncs: range | list[int], batches: list[Batch] | None = None) -> None:
+    """Append the given syncs (of `batches`, default SYNCS) to raw.* of a DuckDB file."""
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists raw")
         for stream in STREAMS:
@@ -426,14 +952,16 @@ def load_duckdb(path: Path, syncs: range | list[int]) -> None:
                 " _airbyte_extracted_at timestamp, _file_name varchar, _loaded_at timestamp)"
             )
         for sync in syncs:
-            for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync):
+            for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync, batches):
                 con.execute(
                     f"insert into raw.{stream} values (?, ?, ?, ?, ?)",
                     [rec, raw_id, extracted, file_name, loaded],
                 )
 
 
-def load_snowflake(cursor: Any, syncs: range | list[int], database: str = "RAW") -> None:
+def load_snowflake(
+    cursor: Any, syncs: range | list[int], database: str = "RAW", batches: list[Batch] | None = None
+) -> None:
     """The same rows into <database>.RAW.* with VARIANT records (fakesnow or Snowflake);
     the first call creates the tables."""
     cursor.execute("show databases")
@@ -447,7 +975,7 @@ def load_snowflake(cursor: Any, syncs: range | list[int], database: str = "RAW")
                 " _file_name varchar, _loaded_at timestamp_ntz)"
             )
     for sync in syncs:
-        for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync):
+        for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync, batches):
             cursor.execute(
                 f"insert into {database}.RAW.{stream} select parse_json(%s), %s, %s, %s, %s",
                 (rec, raw_id, extracted.isoformat(sep=" "), file_name, loaded.isoformat(sep=" ")),
@@ -533,11 +1061,24 @@ def built_duckdb(duckdb_dbt: DbtRunner) -> Path:
     return built
 
 
+@pytest.fixture(scope="session")
+def built_eu_duckdb(duckdb_dbt: DbtRunner) -> Path:
+    """The tax-inclusive EU shop (EU_SYNCS) loaded and built once; a copy of the warehouse."""
+    path = fresh_warehouse(duckdb_dbt)
+    load_duckdb(path, [0], EU_SYNCS)
+    duckdb_dbt("build")
+    built = path.with_name("built_eu.duckdb")
+    shutil.copyfile(path, built)
+    return built
+
+
 @pytest.fixture()
 def rawshop() -> SimpleNamespace:
     """The helpers above, for test modules (importlib mode cannot import conftest)."""
     return SimpleNamespace(
         MONEY=MONEY,
+        MONEY_ALL=MONEY_ALL,
+        EU_SYNCS=EU_SYNCS,
         REPO=REPO,
         DBT=DBT,
         load_duckdb=load_duckdb,

@@ -152,3 +152,53 @@ def test_snowflake_sql_gives_the_same_marts_as_duckdb(
     assert snow_orders == duck_orders
     assert snow_kinds == duck_kinds
     assert snow_customers == 3
+
+
+def test_snowflake_sql_gives_the_same_tax_inclusive_marts_as_duckdb(
+    fakesnow_port: int,
+    built_eu_duckdb: Path,
+    rawshop: SimpleNamespace,
+    tmp_path: Path,
+) -> None:
+    """The tax-inclusive EU shop (duties, tips, the ledger read from VARIANT JSON, the duties
+    totals held as JSON text) on Snowflake SQL: the same days and reconciliation."""
+    env = rawshop.dbt_env(
+        tmp_path,
+        SPOON_SNOWFLAKE_HOST="127.0.0.1",
+        SPOON_SNOWFLAKE_PORT=str(fakesnow_port),
+        SPOON_SNOWFLAKE_PROTOCOL="http",
+        SPOON_SNOWFLAKE_DATABASE="ANALYTICS_EU",
+        SPOON_SNOWFLAKE_RAW_DATABASE="RAW_EU",
+    )
+    dbt = rawshop.DbtRunner(env, "fakesnow", tmp_path)
+    loader = _connect(fakesnow_port)
+    try:
+        rawshop.load_snowflake(loader.cursor(), [0], "RAW_EU", rawshop.EU_SYNCS)
+        dbt("build", "--exclude-resource-type", "unit_test")
+    finally:
+        loader.close()
+
+    cols = ", ".join(rawshop.MONEY_ALL)
+    recon = "select compared_with, order_id, metric, status from marts.rpt_order_reconciliation"
+    con = _connect(fakesnow_port, "ANALYTICS_EU")
+    try:
+        cur = con.cursor()
+        cur.execute(f"select to_varchar(date_day), orders, {cols} from marts.rpt_daily_sales")
+        snow_daily = {r[0]: (r[1], *(_cents(v) for v in r[2:])) for r in cur.fetchall()}
+        cur.execute(recon)
+        snow_recon = sorted(cur.fetchall())
+    finally:
+        con.close()
+    duck_daily = {
+        r[0]: (r[1], *r[2:])
+        for r in rawshop.query(
+            built_eu_duckdb,
+            f"select cast(date_day as varchar), orders, {cols} from marts.rpt_daily_sales",
+        )
+    }
+    assert snow_daily == duck_daily
+    assert snow_daily["2025-03-10"][1:] == tuple(
+        Decimal(v) for v in ("100.00", "0", "0", "100.00", "10.00", "0", "8.90", "118.90", "0")
+    )
+    assert snow_recon == sorted(rawshop.query(built_eu_duckdb, recon))
+    assert {row[3] for row in snow_recon} == {"agrees", "not comparable"}
