@@ -40,7 +40,8 @@ def test_tax_inclusive_shop_days_match_hand_computed_figures(
 ) -> None:
     cols = ", ".join(rawshop.MONEY_ALL)
     rows = rawshop.query(
-        built_eu_duckdb, f"select cast(date_day as varchar), orders, {cols} from marts.rpt_daily_sales"
+        built_eu_duckdb,
+        f"select cast(date_day as varchar), orders, {cols} from marts.rpt_daily_sales",
     )
     report = {r[0]: r[1:] for r in rows}
     assert min(report) == "2025-03-10" and max(report) == "2025-10-26"
