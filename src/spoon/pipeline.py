@@ -21,7 +21,18 @@ from spoon.errors import SettingsError, SpoonError
 from spoon.settings import Settings, load_settings
 
 console = Console()
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+#: the money columns of rpt_daily_sales (tips are outside total_sales)
+MONEY = (
+    "gross_sales",
+    "discounts",
+    "returns",
+    "net_sales",
+    "shipping",
+    "duties",
+    "taxes",
+    "total_sales",
+    "tips",
+)
 
 
 @dataclass
@@ -201,8 +212,26 @@ def transform(
 
 
 # ---- summary ----------------------------------------------------------------------------------
-def daily_sales(settings: Settings | None = None) -> list[dict[str, Any]]:
-    """rpt_daily_sales from the embedded warehouse, oldest first."""
+#: per order: differs if any of its rows differs, else not comparable if any row is
+RECONCILIATION_SQL = """
+select status, count(*) as orders
+from (
+    select
+        order_id,
+        case
+            when bool_or(status = 'differs') then 'differs'
+            when bool_or(status = 'not comparable') then 'not comparable'
+            else 'agrees'
+        end as status
+    from marts.rpt_order_reconciliation
+    group by order_id
+) as per_order
+group by status
+"""
+
+
+def _marts(settings: Settings | None, sql: str, model: str) -> list[dict[str, Any]]:
+    """Rows of `sql` over the embedded warehouse's marts."""
     import duckdb
 
     s = _settings(settings)
@@ -211,11 +240,26 @@ def daily_sales(settings: Settings | None = None) -> list[dict[str, Any]]:
         raise SpoonError(f"no warehouse at {path}; run `make demo` (or `spoon run`) first")
     with duckdb.connect(str(path), read_only=True) as con:
         try:
-            rel = con.sql("select * from marts.rpt_daily_sales order by date_day")
+            rel = con.sql(sql)
         except duckdb.CatalogException:
-            raise SpoonError("marts.rpt_daily_sales is missing; run `spoon transform`") from None
+            raise SpoonError(f"marts.{model} is missing; run `spoon transform`") from None
         cols = rel.columns
         return [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
+
+
+def daily_sales(settings: Settings | None = None) -> list[dict[str, Any]]:
+    """rpt_daily_sales from the embedded warehouse, oldest first."""
+    return _marts(
+        settings, "select * from marts.rpt_daily_sales order by date_day", "rpt_daily_sales"
+    )
+
+
+def reconciliation(settings: Settings | None = None) -> dict[str, int]:
+    """Orders per reconciliation status (agrees, differs, not comparable)."""
+    rows = _marts(settings, RECONCILIATION_SQL, "rpt_order_reconciliation")
+    counts = {"agrees": 0, "differs": 0, "not comparable": 0}
+    counts.update({r["status"]: int(r["orders"]) for r in rows})
+    return counts
 
 
 def print_summary(settings: Settings | None = None) -> dict[str, Any]:
@@ -241,7 +285,18 @@ def print_summary(settings: Settings | None = None) -> dict[str, Any]:
         *(f"[bold]{totals[c]:,.2f}[/]" for c in MONEY),
     )
     # a pipe or a log gets the whole table, not one squeezed to 80 columns
-    (console if console.is_terminal else Console(width=160)).print(table)
+    out = console if console.is_terminal else Console(width=160)
+    out.print(table)
+    recon = reconciliation(settings)
+    totals["reconciliation"] = recon
+    line = (
+        f"{recon['agrees']:,} orders agree with Shopify's own figures, {recon['differs']:,} differ,"
+        f" {recon['not comparable']:,} not comparable (marts.rpt_order_reconciliation)"
+    )
+    if recon["differs"]:
+        out.print(f"[yellow]![/] Shopify reconciliation: {line}")
+    else:
+        out.print(f"[green]✓[/] Shopify reconciliation: {line}")
     return totals
 
 
