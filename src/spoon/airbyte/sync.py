@@ -10,6 +10,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from spoon.airbyte.client import AirbyteClient, AirbyteError
 from spoon.airbyte.reconcile import client_from_settings, resolve_workspace
@@ -31,18 +32,12 @@ class SyncResult:
         return f"Airbyte job {self.job_id} {self.status}{rows}"
 
 
-def connection_id_by_name(
-    settings: Settings, name: str, client: AirbyteClient | None = None
-) -> str:
-    """The id of the workspace's connection called `name` (exactly one must exist)."""
-    own = client is None
-    c = client or client_from_settings(settings)
-    try:
-        workspace_id, workspace_name = resolve_workspace(c, settings.airbyte_workspace)
-        found = [x for x in c.list_connections(workspace_id) if x.get("name") == name]
-    finally:
-        if own:
-            c.close()
+def find_connection(
+    settings: Settings, name: str, client: AirbyteClient
+) -> tuple[dict[str, Any], str]:
+    """The connection called `name` (exactly one must exist) and its workspace's name."""
+    workspace_id, workspace_name = resolve_workspace(client, settings.airbyte_workspace)
+    found = [x for x in client.list_connections(workspace_id) if x.get("name") == name]
     if not found:
         raise AirbyteError(
             f"no Airbyte connection named {name!r} in workspace {workspace_name!r}; run "
@@ -50,7 +45,41 @@ def connection_id_by_name(
         )
     if len(found) > 1:
         raise AirbyteError(f"{len(found)} Airbyte connections are named {name!r}; keep one")
-    return str(found[0]["connectionId"])
+    return found[0], workspace_name
+
+
+def connection_id_by_name(
+    settings: Settings, name: str, client: AirbyteClient | None = None
+) -> str:
+    """The id of the workspace's connection called `name` (exactly one must exist)."""
+    own = client is None
+    c = client or client_from_settings(settings)
+    try:
+        return str(find_connection(settings, name, c)[0]["connectionId"])
+    finally:
+        if own:
+            c.close()
+
+
+def doctor_check(settings: Settings) -> str:
+    """`spoon doctor`: the API answers, the client credentials get a token, the connection
+    named SPOON_AIRBYTE_CONNECTION_NAME exists. Quick to give up: a few seconds, not a minute."""
+    with AirbyteClient(
+        settings.airbyte_url,
+        settings.airbyte_client_id,
+        settings.airbyte_client_secret.get_secret_value(),
+        timeout_s=10,
+        backoff_initial_ms=200,
+        backoff_max_ms=1_000,
+        max_elapsed_ms=3_000,
+    ) as client:
+        client.token()
+        conn, workspace = find_connection(settings, settings.airbyte_connection_name, client)
+    status = conn.get("status") or "status unknown"
+    return (
+        f"{client.url}: credentials ok, workspace {workspace!r}, connection "
+        f"{settings.airbyte_connection_name!r} {conn['connectionId']} ({status})"
+    )
 
 
 def connection_id(settings: Settings | None = None) -> str:

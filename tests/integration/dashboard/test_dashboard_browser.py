@@ -1,7 +1,8 @@
 """Browser test: `spoon dashboard` on 127.0.0.1, loaded in headless Chromium.
 
-Needs Debian's `chromium` and `chromium-driver` (CI installs them). Without them the test
-fails saying how to install them, unless SPOON_SKIP_BROWSER=1. The screenshot lands in
+Needs Debian's `chromium` and `chromium-driver`, which `make setup` installs
+(scripts/system-packages.sh). Without them the test fails saying how to install them, unless
+SPOON_SKIP_BROWSER=1. The screenshot lands in
 test-artifacts/dashboard.png; set SPOON_SCREENSHOT_TO=docs/img/dashboard.png to refresh
 the README's picture from the demo shop (`make dashboard-screenshot`; SPOON_SCREENSHOT_FROM=fixture
 takes it from the fixture marts instead).
@@ -54,8 +55,9 @@ def _browser() -> tuple[str, str]:
     if SKIP_BROWSER:
         pytest.skip("SPOON_SKIP_BROWSER=1: browser test skipped")
     pytest.fail(
-        "the browser test needs Chromium: run `apt-get install -y chromium chromium-driver` "
-        "(or set SPOON_SKIP_BROWSER=1 to skip it locally)",
+        "the browser test needs Chromium and ChromeDriver: run `make setup` (it installs the "
+        "Debian packages chromium and chromium-driver, or says how) or set SPOON_SKIP_BROWSER=1 "
+        "to skip it locally",
         pytrace=False,
     )
 

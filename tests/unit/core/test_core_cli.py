@@ -67,3 +67,8 @@ def test_doctor_masks_secrets(tmp_path: Path) -> None:
     )
     assert "supersecret" not in out.stdout
     assert "SPOON_SHOPIFY_ACCESS_TOKEN" in out.stdout
+    # nothing but the embedded defaults: every check passes, the cloud ones are not configured
+    assert out.returncode == 0, out.stdout + out.stderr
+    rows = {ln.split("│")[1].strip(): ln for ln in out.stdout.splitlines() if ln.count("│") == 4}
+    for cloud in ("snowflake", "aws s3", "airbyte"):
+        assert " ".join(rows[cloud].strip("│ ").split()) == f"{cloud} │ skipped │ not configured"

@@ -31,10 +31,10 @@ FIRST_UNTIL = date(2025, 11, 22)  # first sync of the two-sync lake: orders stra
 
 
 def schemas_dir() -> Path:
-    """Where `make shopify-schemas` (mk/demo.mk) unpacks source-shopify's stream schemas."""
-    mk = (REPO / "mk" / "demo.mk").read_text()
+    """Where `make shopify-schemas` (Makefile) unpacks source-shopify's stream schemas."""
+    mk = (REPO / "Makefile").read_text()
     found = re.search(r"^SHOPIFY_SCHEMAS_VERSION\s*:?=\s*(\S+)", mk, re.MULTILINE)
-    assert found, "mk/demo.mk no longer sets SHOPIFY_SCHEMAS_VERSION"
+    assert found, "the Makefile no longer sets SHOPIFY_SCHEMAS_VERSION"
     return REPO / ".cache" / f"source-shopify-{found.group(1)}" / "source_shopify" / "schemas"
 
 

@@ -1,7 +1,7 @@
 """Every generated record follows source-shopify's stream schemas; every file contract 1.
 
 The schemas come from the `airbyte-source-shopify` wheel, unpacked by `make shopify-schemas`
-(mk/demo.mk; `make test` depends on it). Without them these tests fail: they never skip.
+(the Makefile; `make test` depends on it). Without them these tests fail: they never skip.
 """
 
 from __future__ import annotations
