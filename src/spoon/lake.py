@@ -36,6 +36,7 @@ STREAMS: tuple[str, ...] = (
     "orders",
     "order_refunds",
     "transactions",
+    "order_agreements",
 )
 FILE_RE = re.compile(r"^(\d{4})_(\d{2})_(\d{2})_(\d+)_(\d+)\.parquet$")
 AIRBYTE_COLUMNS = (

@@ -146,7 +146,7 @@ def test_raw_tables_and_pipes_follow_contract_2(make_settings) -> None:
     sts = sqlfiles.statements(make_settings())
     tables = [s.sql for s in sts if s.kind == "CREATE TABLE"]
     pipes = [s.sql for s in sts if s.kind == "CREATE PIPE"]
-    assert len(tables) == len(pipes) == len(STREAMS) == 8
+    assert len(tables) == len(pipes) == len(STREAMS) == 9
     for stream, table, pipe in zip(STREAMS, tables, pipes, strict=True):
         assert f"RAW.RAW.{stream.upper()} (" in table
         cols = re.findall(r"^\s+(\w+) (VARIANT|VARCHAR|TIMESTAMP_NTZ)", table, re.M)
