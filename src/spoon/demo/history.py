@@ -105,6 +105,7 @@ SCRIPTED_EU: tuple[tuple[str, float], ...] = (
     ("cancel_with_duties", 0.80),
     ("inclusive_partial_refund", 0.82),
     ("late_night_refund", 0.84),
+    ("tip_cancelled", 0.86),  # a tipped order, never paid, cancelled: the tip is reversed
 )
 
 HOURS = (
@@ -831,7 +832,8 @@ class _OrderMaker:
         rng = self.rng
         at = order.processed_at
         has_gc = any(line.gift_card for line in order.lines)
-        keep = has_gc or bool(order.tips)  # gift cards and tips are never cancelled
+        # paid gift cards and tips are never cancelled (a refund never pays a tip back)
+        keep = has_gc or bool(order.tips)
         if sc in ("test_order", "test_order_refunded") or (sc is None and rng.random() < 0.0025):
             order.test = True
             order.gateway = "bogus"
@@ -856,14 +858,22 @@ class _OrderMaker:
                 order.deleted_at = self._later(at, rng.randint(2, 15))
             self._transactions(order)
             return
-        pending_case = sc in ("pending_unpaid", "pending_then_paid", "pending_cancelled")
+        pending_case = sc in (
+            "pending_unpaid",
+            "pending_then_paid",
+            "pending_cancelled",
+            "tip_cancelled",
+        )
         if pending_case or (sc is None and rng.random() < 0.018):
             order.pending = True
             order.gateway = "Bank Deposit"
             order.cases.add("pending")
-            fate = {"pending_unpaid": 2, "pending_then_paid": 0, "pending_cancelled": 1}.get(
-                sc or "", PICK_PENDING_FATE(rng)
-            )
+            fate = {
+                "pending_unpaid": 2,
+                "pending_then_paid": 0,
+                "pending_cancelled": 1,
+                "tip_cancelled": 1,
+            }.get(sc or "", PICK_PENDING_FATE(rng))
             if fate == 0:
                 order.paid_at = self._later(at, rng.randint(1, 6))
             elif fate == 1:
@@ -1311,6 +1321,8 @@ class _OrderMaker:
                 rest = duty.amount - duty_back.get(duty.id, ZERO)
                 if rest:
                     sales.append(self._sale("DutySale", "RETURN", "DUTY", None, ZERO - rest))
+        for tip in order.tips:  # refunds never pay a tip back: a cancellation reverses it
+            sales.append(self._sale("TipSale", "RETURN", "TIP", None, ZERO - tip.amount))
         return sales
 
 
@@ -1318,6 +1330,7 @@ class _OrderMaker:
 EU_MARKET_OF = {
     "issue_example": "DE",
     "tip": "DE",
+    "tip_cancelled": "DE",
     "shipping_only_refund": "DE",
     "refund_with_tax": "DE",
     "full_refund_with_shipping": "DE",
@@ -1487,8 +1500,8 @@ class _EuOrderMaker(_OrderMaker):
     def _tips(self, order: Order, sc: str | None) -> None:
         if all(line.gift_card for line in order.lines):
             return
-        if sc == "tip" or (sc is None and self.rng.random() < 0.03):
-            amount = Decimal("2.50") if sc == "tip" else self.rng.choice(catalog_eu.TIPS)
+        if sc in ("tip", "tip_cancelled") or (sc is None and self.rng.random() < 0.03):
+            amount = self.rng.choice(catalog_eu.TIPS) if sc is None else Decimal("2.50")
             order.tips.append(Tip(self.line_ids.next(), amount))
             order.cases.add("tip")
 

@@ -217,6 +217,26 @@ def test_tips_are_line_items_outside_the_subtotal(shop: SimpleNamespace) -> None
     )
 
 
+def test_a_cancelled_tip_is_reversed_on_the_cancel_day(
+    shop: SimpleNamespace, demo: SimpleNamespace
+) -> None:
+    """A tipped order never paid and cancelled: the cancellation returns the tip too (a
+    RETURN TIP sale at `cancelled_at`), the order's current total is 0, and its
+    `total_tip_received` still says what the tip lines say (it is not a `current_*` total)."""
+    cancelled = [o for o in shop.orders if o["cancelled_at"] and o["total_tip_received"]]
+    assert cancelled, "a tipped order is cancelled"
+    for o in cancelled:
+        (tip,) = [li for li in o["line_items"] if li["product_id"] is None]
+        assert Decimal(str(o["total_tip_received"])) == money(tip["price_set"]) > 0
+        assert money(o["current_total_price_set"]) == 0
+        (edit,) = [a for a in shop.ledger[o["id"]]["agreements"] if a["reason"] == "ORDER_EDIT"]
+        assert demo.parse_ts(edit["happened_at"]) == demo.parse_ts(o["cancelled_at"])
+        tips = [s for s in edit["sales"] if s["line_type"] == "TIP"]
+        assert [(s["action_type"], money(s["total_amount"])) for s in tips] == [
+            ("RETURN", -money(tip["price_set"]))
+        ]
+
+
 def test_refunds_of_vat_inclusive_lines_and_shipping(shop: SimpleNamespace) -> None:
     """A refunded subtotal includes its VAT (total_tax says how much); a shipping refund's
     amount is the shipping without VAT, its tax_amount the VAT (both negative)."""

@@ -197,6 +197,7 @@ def recompute_rest(
                 on["shipping"] -= ship_net + ship_refunded
                 on["taxes"] -= ship_tax + ship_tax_refunded
             on["duties"] -= duties - duties_refunded
+            on["tips"] -= money(order["total_tip_received"])  # no refund ever pays a tip back
 
     # refunds left over belong to test or deleted orders only
     excluded = {o["id"] for o in lake.latest("orders").values()} - set(orders)
