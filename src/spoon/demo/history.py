@@ -606,13 +606,22 @@ class _OrderMaker:
 
         lines = self._lines(sc)
         order = self._new_order(i, at, sc, customer, email, address, currency, rate, source, lines)
+        return self._complete(order, address, sc)
+
+    def _complete(self, order: Order, address: Address, sc: str | None) -> Order:
+        """Checkout (discounts, shipping, taxes, extras), then what happens after, then
+        the ledger of it all."""
         self._discounts(order, sc)
         self._shipping(order, address, sc)
         self._taxes(order, address)
+        self._extras(order, address, sc)
         order.seal()
         self._lifecycle(order, sc)
         self._book(order)
         return order
+
+    def _extras(self, order: Order, address: Address, sc: str | None) -> None:
+        """Charges beyond goods, shipping and tax (the US shop has none)."""
 
     @staticmethod
     def _rate(rate: Decimal, at: datetime) -> Decimal:
@@ -1423,15 +1432,11 @@ class _EuOrderMaker(_OrderMaker):
             taxes_included=not market.export,
         )  # fmt: skip
         order.cases.add("export" if market.export else "taxes_included")
-        self._discounts(order, sc)
-        self._shipping(order, address, sc)
-        self._taxes(order, address)
-        self._duties(order, market, sc)
+        return self._complete(order, address, sc)
+
+    def _extras(self, order: Order, address: Address, sc: str | None) -> None:
+        self._duties(order, catalog_eu.MARKET[address.country_code], sc)
         self._tips(order, sc)
-        order.seal()
-        self._lifecycle(order, sc)
-        self._book(order)
-        return order
 
     def _scripted_lines(self, sc: str | None, lines: list[Line]) -> list[Line]:
         def line(title: str, variant: str, qty: int) -> Line:
