@@ -31,16 +31,29 @@ def _subapps() -> None:
     )
 
 
+PROFILE_HELP = "Demo shop: us (tax on top) or eu (Berlin, VAT included); SPOON_DEMO_PROFILE."
+
+
+def _profile(value: str | None) -> str | None:
+    """`--profile`: us or eu (checked here: CLI values bypass the settings' validation)."""
+    if value is not None and value not in ("us", "eu"):
+        raise typer.BadParameter(f"{value!r} is not a demo profile; use us or eu")
+    return value
+
+
 @app.command()
 def demo(
     orders: Annotated[int | None, typer.Option(help="Orders in the demo shop.")] = None,
     days: Annotated[int | None, typer.Option(help="Days of history.")] = None,
     seed: Annotated[int | None, typer.Option(help="Generator seed.")] = None,
+    profile: Annotated[
+        str | None, typer.Option(help=PROFILE_HELP, callback=_profile, metavar="us|eu")
+    ] = None,
 ) -> None:
     """Generate the demo shop and run the whole embedded pipeline, then print a summary."""
     from spoon.pipeline import run_demo
 
-    run_demo(orders=orders, days=days, seed=seed)
+    run_demo(orders=orders, days=days, seed=seed, profile=profile)
 
 
 @app.command()
@@ -58,11 +71,22 @@ def extract(
         date | None,
         typer.Option(formats=["%Y-%m-%d"], help="Demo: sync the shop as it was on this day."),
     ] = None,
+    profile: Annotated[
+        str | None, typer.Option(help=PROFILE_HELP, callback=_profile, metavar="us|eu")
+    ] = None,
 ) -> None:
     """Extract the shop into the lake (one Airbyte-style sync)."""
     from spoon.pipeline import extract as do_extract
 
-    do_extract(source=source, seed=seed, orders=orders, days=days, start=start, until=until)
+    do_extract(
+        source=source,
+        seed=seed,
+        orders=orders,
+        days=days,
+        start=start,
+        until=until,
+        profile=profile,
+    )
 
 
 @app.command()
@@ -135,12 +159,16 @@ def main(argv: list[str] | None = None) -> None:
     except typer.Abort:
         console.print("aborted")
         sys.exit(130)
-    except Exception as err:  # click usage errors
+    except Exception as err:  # usage errors (typer vendors its own click: both kinds)
         import click
 
-        if isinstance(err, click.ClickException):
-            err.show()
-            sys.exit(err.exit_code)
+        if isinstance(err, click.ClickException | typer.TyperException) and hasattr(
+            err, "format_message"
+        ):
+            console.print(
+                f"[bold red]error:[/] {err.format_message()}", highlight=False, soft_wrap=True
+            )
+            sys.exit(getattr(err, "exit_code", 2))
         raise
     if isinstance(code, int) and code:
         sys.exit(code)

@@ -85,6 +85,7 @@ def extract(
     days: int | None = None,
     start: date | None = None,
     until: date | None = None,
+    profile: str | None = None,
     settings: Settings | None = None,
 ) -> StepResult:
     """One sync of the shop into the lake."""
@@ -95,21 +96,24 @@ def extract(
         demo_orders=orders,
         demo_days=days,
         demo_start=start,
+        demo_profile=profile,
     )
     t0 = time.perf_counter()
     if s.source == "demo":
         from spoon.demo import extract_demo
 
-        with console.status(f"generating the demo shop ({s.demo_orders:,} orders)…"):
+        orders_ = s.demo_order_count
+        with console.status(f"generating the demo shop ({orders_:,} orders)…"):
             report = extract_demo(
                 s.lake_url,
                 s.lake_namespace,
                 Path(s.truth_dir),
                 seed=s.demo_seed,
-                orders=s.demo_orders,
+                orders=orders_,
                 days=s.demo_days,
                 start=s.demo_start,
                 until=until,
+                profile=s.demo_profile,
             )
         total = sum(report.records.values())
         detail = (
@@ -312,10 +316,20 @@ def run_all(source: str | None = None, settings: Settings | None = None) -> list
 
 
 def run_demo(
-    orders: int | None = None, days: int | None = None, seed: int | None = None
+    orders: int | None = None,
+    days: int | None = None,
+    seed: int | None = None,
+    profile: str | None = None,
 ) -> list[StepResult]:
     """The embedded pipeline on the demo shop (DuckDB, local lake)."""
-    s = _settings(None, source="demo", demo_orders=orders, demo_days=days, demo_seed=seed)
+    s = _settings(
+        None,
+        source="demo",
+        demo_orders=orders,
+        demo_days=days,
+        demo_seed=seed,
+        demo_profile=profile,
+    )
     if s.warehouse != "duckdb":
         raise SpoonError("`spoon demo` runs embedded: unset SPOON_WAREHOUSE or set it to duckdb")
     return run_all(settings=s)

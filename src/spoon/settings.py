@@ -66,8 +66,13 @@ class Settings(BaseSettings):
     )
 
     # --- demo shop ----------------------------------------------------------
+    demo_profile: Literal["us", "eu"] = Field(
+        "us", description="Which demo shop: us (tax on top) or eu (Berlin, VAT included)."
+    )
     demo_seed: int = Field(42, description="Seed of the demo shop generator.")
-    demo_orders: int = Field(20_000, ge=1, description="Orders in the demo history.")
+    demo_orders: int | None = Field(
+        None, ge=1, description="Orders in the demo history (default: 20,000 us, 2,000 eu)."
+    )
     demo_days: int = Field(456, ge=1, description="Days of demo history.")
     demo_start: date = Field(date(2025, 8, 1), description="First day of the demo shop.")
     truth_dir: Path = Field(
@@ -207,6 +212,15 @@ class Settings(BaseSettings):
     @property
     def target(self) -> str:
         return self.dbt_target or ("dev" if self.warehouse == "duckdb" else "prod")
+
+    @property
+    def demo_order_count(self) -> int:
+        """SPOON_DEMO_ORDERS, else the demo profile's own default size."""
+        if self.demo_orders is not None:
+            return self.demo_orders
+        from spoon.demo.shops import PROFILES
+
+        return PROFILES[self.demo_profile].default_orders
 
 
 def _explain(err: ValidationError) -> str:

@@ -8,12 +8,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import Decimal
 
-SHOP_NAME = "Willow's Spoon"
-SHOP_DOMAIN = "willows-spoon-demo.myshopify.com"
-SHOP_URL = "willows-spoon-demo"
-SHOP_TIMEZONE = "America/Los_Angeles"
-SHOP_CURRENCY = "USD"
-
 
 @dataclass(frozen=True)
 class ProductSpec:
@@ -24,6 +18,22 @@ class ProductSpec:
     variants: tuple[tuple[str, str, int], ...]  # (variant title, price, grams)
     popularity: float
     gift_card: bool = False
+    #: VAT class in a tax-inclusive shop: "standard" or "reduced" (books, food)
+    tax_class: str = "standard"
+    hs_code: str = ""  # harmonized system code (customs), where duties apply
+
+
+@dataclass(frozen=True)
+class LocationSpec:
+    name: str
+    address1: str
+    city: str
+    province: str | None
+    province_code: str | None
+    zip: str
+    phone: str
+    id_base: int
+    opened_after_days: int  # after the shop's creation
 
 
 PRODUCTS: tuple[ProductSpec, ...] = (
@@ -190,6 +200,32 @@ PRODUCTS: tuple[ProductSpec, ...] = (
         (("$25", "25.00", 0), ("$50", "50.00", 0), ("$100", "100.00", 0)),
         0.0,
         gift_card=True,
+    ),
+)
+
+
+LOCATIONS: tuple[LocationSpec, ...] = (
+    LocationSpec(
+        "Portland Workshop",
+        "1420 SE Division St",
+        "Portland",
+        "Oregon",
+        "OR",
+        "97202",
+        "+1 503-555-0142",
+        61_000_000_000,
+        0,
+    ),
+    LocationSpec(
+        "Oakland Studio",
+        "510 Broadway",
+        "Oakland",
+        "California",
+        "CA",
+        "94607",
+        "+1 510-555-0198",
+        62_000_000_000,
+        210,
     ),
 )
 

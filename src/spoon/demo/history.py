@@ -1,4 +1,4 @@
-"""The demo shop's whole history, a pure function of (seed, orders, days, start).
+"""The demo shop's whole history, a pure function of (profile, seed, orders, days, start).
 
 Orders are spread over `[start, start + days)` with growth, a weekly and a yearly rhythm and
 a holiday peak; each order carries its later events (payment, fulfilment, edits, refunds,
@@ -8,6 +8,16 @@ occur naturally at realistic rates.
 
 `History.orders()` yields the orders in time order and can be replayed any number of times
 with the same result; it holds only the customers in memory, never every order.
+
+Each order also carries its ledger (`Order.agreements`): Shopify's sales agreements for
+the order, its refunds and its cancellation, with one sale per line, shipping line, duty
+and tip. The ledger draws its ids from a seeded RNG of its own, so adding it changed no
+other draw of the default shop.
+
+The shop itself is a `ShopProfile` (`spoon.demo.shops`): `us` (the default, tax on top)
+or `eu` (a tax-inclusive shop in Berlin: VAT inside prices, export orders without VAT and
+with duties, tips). Nothing here is module-level state, so two shops can be generated in
+one process.
 """
 
 from __future__ import annotations
@@ -17,35 +27,38 @@ import itertools
 import math
 import random
 from array import array
-from collections.abc import Iterator
-from datetime import UTC, date, datetime, time, timedelta
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from spoon.demo import catalog
+from spoon.demo import catalog, catalog_eu, shops
 from spoon.demo.model import (
     ZERO,
     Address,
     Adjustment,
+    Agreement,
     Allocation,
     Customer,
     DemoConfig,
     DiscountApplication,
+    Duty,
     Edit,
     Line,
     Location,
     Order,
     Product,
     Refund,
+    RefundDuty,
     RefundLine,
+    Sale,
     ShippingLine,
     TaxLine,
+    Tip,
     Variant,
     cents,
 )
-
-TZ = ZoneInfo(catalog.SHOP_TIMEZONE)
 
 #: Scripted cases: (name, position in the order sequence as a fraction of the orders).
 SCRIPTED: tuple[tuple[str, float], ...] = (
@@ -77,6 +90,22 @@ SCRIPTED: tuple[tuple[str, float], ...] = (
     ("edited", 0.74),
     ("multiple_refunds", 0.76),
     ("full_refund_with_shipping", 0.78),
+)
+
+#: The EU shop's scripted cases: the same as the US shop's, plus one per tax-inclusive,
+#: export, duty and tip rule (docs/metrics.md), at positions of their own.
+SCRIPTED_EU: tuple[tuple[str, float], ...] = (
+    *SCRIPTED,
+    ("issue_example", 0.14),  # 107.00 @ 7 % + 11.90 shipping @ 19 %: the issue's own order
+    ("export_duties", 0.16),
+    ("export_no_duties", 0.18),
+    ("duty_refund", 0.26),
+    ("tip", 0.28),
+    ("eu_reduced_rate", 0.32),
+    ("cancel_with_duties", 0.80),
+    ("inclusive_partial_refund", 0.82),
+    ("late_night_refund", 0.84),
+    ("tip_cancelled", 0.86),  # a tipped order, never paid, cancelled: the tip is reversed
 )
 
 HOURS = (
@@ -115,33 +144,6 @@ EDIT_NOTES = (
     "Engrave initials W.S. on the handle.",
 )
 REFUND_NOTES = ("Damaged in transit", "Wrong size", "Changed mind", "Arrived late", None)
-
-
-def local_instant(day: date, at: time, fold: int = 0) -> datetime:
-    """A wall-clock time in the shop's zone, as a UTC instant (DST aware)."""
-    return datetime.combine(day, at, tzinfo=TZ).replace(fold=fold).astimezone(UTC)
-
-
-def day_cutoff(day: date) -> datetime:
-    """The instant the shop-local `day` ends (next local midnight), in UTC."""
-    return local_instant(day + timedelta(days=1), time(0, 0))
-
-
-def local_date(at: datetime) -> date:
-    return at.astimezone(TZ).date()
-
-
-def dst_change_days(start: date, days: int) -> list[date]:
-    """Days in the window on which the shop's UTC offset changes."""
-    found = []
-    for k in range(1, days):
-        day = start + timedelta(days=k)
-        if (
-            datetime.combine(day, time(12), TZ).utcoffset()
-            != datetime.combine(day - timedelta(days=1), time(12), TZ).utcoffset()
-        ):
-            found.append(day)
-    return found
 
 
 def _thanksgiving(year: int) -> date:
@@ -212,6 +214,18 @@ class _Ids:
         return self.base + self.n * self.stride + self.rng.randrange(self.stride // 2)
 
 
+class _HashIds:
+    """Like `_Ids`, with the jitter a hash of (salt, n) instead of an RNG draw: the ledger's
+    ids (one per sale) draw nothing from the order RNG, and cost no RNG call either."""
+
+    def __init__(self, salt: int, base: int, stride: int) -> None:
+        self.salt, self.base, self.stride, self.half, self.n = salt, base, stride, stride // 2, 0
+
+    def next(self) -> int:
+        self.n = n = self.n + 1
+        return self.base + n * self.stride + ((n ^ self.salt) * 2_654_435_761) % self.half
+
+
 PICK_HOUR = _Pick(range(24), HOURS)
 PICK_GATEWAY = _Pick(("shopify_payments", "paypal"), (82, 18))
 PICK_LINES = _Pick((1, 2, 3, 4, 5), (55, 27, 11, 5, 2))
@@ -219,6 +233,10 @@ PICK_QTY = _Pick((1, 2, 3, 4), (80, 14, 4, 2))
 PICK_PENDING_FATE = _Pick((0, 1, 2), (65, 20, 15))  # paid later, cancelled, stays unpaid
 PICK_REFUND_KIND = _Pick(("partial", "full", "shipping"), (55, 37, 8))
 PICK_DELAY = _Pick(((1, 14), (15, 30), (31, 75)), (70, 20, 10))
+CANCEL_WITH_REFUND = frozenset(("cancel_with_refund", "cancel_with_duties"))
+FORCED_PAID_SHIPPING = frozenset(
+    ("shipping_only_refund", "shipping_discount", "refund_with_tax", "full_refund_with_shipping")
+)
 
 
 class History:
@@ -226,18 +244,25 @@ class History:
 
     def __init__(self, config: DemoConfig) -> None:
         self.config = config
-        rng = random.Random(f"spoon-demo/{config.seed}/catalog")
+        self.shop = shop = shops.profile(config.profile)
+        rng = random.Random(f"{shop.rng}/{config.seed}/catalog")
         self.shop_id = 50_000_000_000 + rng.randrange(10**10)
-        self.shop_created_at = local_instant(config.start - timedelta(days=540), time(10, 12))
-        self.shop_updated_at = local_instant(config.start - timedelta(days=30), time(9, 41))
+        self.shop_created_at = shop.local_instant(config.start - timedelta(days=540), time(10, 12))
+        self.shop_updated_at = shop.local_instant(config.start - timedelta(days=30), time(9, 41))
         self.locations = self._locations(rng)
         self.products = self._products(rng)
         self.variants = [v for p in self.products for v in p.variants]
-        self.day_counts = self._allocate(random.Random(f"spoon-demo/{config.seed}/days"))
-        self.dst_days = dst_change_days(config.start, config.days)
+        self.day_counts = self._allocate(random.Random(f"{shop.rng}/{config.seed}/days"))
+        self.dst_days = shop.dst_change_days(config.start, config.days)
+        mid = config.start + timedelta(days=config.days // 2)
+        #: days with orders forced at local 00:30 and 23:30 (EU shop)
+        self.special_days = {mid, *self.dst_days, *(d - timedelta(days=1) for d in self.dst_days)}
+        if shop.key == "eu":
+            self._at_least(4, self.dst_days)
+            self._at_least(2, self.special_days)
         n = config.orders
         self.scripted: dict[int, str] = {}
-        for name, frac in SCRIPTED:
+        for name, frac in SCRIPTED_EU if shop.key == "eu" else SCRIPTED:
             idx = min(int(n * frac), n - 1)
             while idx in self.scripted and idx < n - 1:
                 idx += 1
@@ -249,27 +274,17 @@ class History:
         created = self.shop_created_at + timedelta(hours=2)
         return [
             Location(
-                61_000_000_000 + rng.randrange(10**9),
-                "Portland Workshop",
-                "1420 SE Division St",
-                "Portland",
-                "Oregon",
-                "OR",
-                "97202",
-                "+1 503-555-0142",
-                created,
-            ),
-            Location(
-                62_000_000_000 + rng.randrange(10**9),
-                "Oakland Studio",
-                "510 Broadway",
-                "Oakland",
-                "California",
-                "CA",
-                "94607",
-                "+1 510-555-0198",
-                created + timedelta(days=210),
-            ),
+                spec.id_base + rng.randrange(10**9),
+                spec.name,
+                spec.address1,
+                spec.city,
+                spec.province,
+                spec.province_code,
+                spec.zip,
+                spec.phone,
+                created + timedelta(days=spec.opened_after_days),
+            )
+            for spec in self.shop.locations
         ]
 
     def _products(self, rng: random.Random) -> list[Product]:
@@ -277,7 +292,7 @@ class History:
         pids = _Ids(rng, 7_412_000_000_000, 1_000_003)
         vids = _Ids(rng, 42_100_000_000_000, 10_007)
         iids = _Ids(rng, 44_200_000_000_000, 10_009)
-        for k, spec in enumerate(catalog.PRODUCTS):
+        for k, spec in enumerate(self.shop.products):
             created = self.shop_created_at + timedelta(days=20 + 9 * k, hours=rng.randrange(8))
             pid = pids.next()
             handle = spec.title.lower().replace(" ", "-").replace("'", "").replace("&", "and")
@@ -309,6 +324,8 @@ class History:
                     gift_card=spec.gift_card,
                     created_at=created,
                     updated_at=created + timedelta(days=3 + rng.randrange(60)),
+                    tax_class=spec.tax_class,
+                    hs_code=spec.hs_code,
                 )
             )
         return products
@@ -330,10 +347,22 @@ class History:
         counts[-1] += cfg.orders - assigned
         return counts
 
+    def _at_least(self, n: int, days: Iterable[date]) -> None:
+        """Move orders from the busiest days so each of `days` has `n` (the total stays)."""
+        counts, start = self.day_counts, self.config.start
+        for day in sorted(days):
+            k = (day - start).days
+            while 0 <= k < len(counts) and counts[k] < n:
+                busiest = max(range(len(counts)), key=counts.__getitem__)
+                if counts[busiest] <= n:
+                    return
+                counts[busiest] -= 1
+                counts[k] += 1
+
     # ---- orders ---------------------------------------------------------------------------
     def orders(self, until: datetime | None = None) -> Iterator[Order]:
         """Every order in time order (only those processed before `until`, if given)."""
-        gen = _OrderMaker(self)
+        gen = _EuOrderMaker(self) if self.shop.key == "eu" else _OrderMaker(self)
         for order in gen.run():
             if until is not None and order.processed_at >= until:
                 return
@@ -344,13 +373,24 @@ class History:
         return self.config.start + timedelta(days=self.config.days - 1)
 
 
+@dataclass(slots=True)
+class _Returned:
+    """What of a line's ORDER sale the refunds have returned so far."""
+
+    ordered: Sale
+    quantity: int  # not yet returned
+    before: Decimal = ZERO  # discounts (before taxes) returned
+    after: Decimal = ZERO
+
+
 class _OrderMaker:
     """Generates the orders of a `History` once, sequentially (one seeded RNG)."""
 
     def __init__(self, history: History) -> None:
         self.h = history
+        self.shop = history.shop
         cfg = history.config
-        self.rng = random.Random(f"spoon-demo/{cfg.seed}/orders")
+        self.rng = random.Random(f"{self.shop.rng}/{cfg.seed}/orders")
         rng = self.rng
         self.order_ids = _Ids(rng, 5_600_000_000_000, 9_973)
         self.line_ids = _Ids(rng, 13_900_000_000_000, 997)
@@ -372,6 +412,12 @@ class _OrderMaker:
         self.gift_card = next(p for p in history.products if p.gift_card)
         self.pick_state = _Pick(catalog.US_STATES, [s.weight for s in catalog.US_STATES])
         self.pick_country = _Pick(catalog.ABROAD, [c.weight for c in catalog.ABROAD])
+        self.first_names, self.last_names = catalog.FIRST_NAMES, catalog.LAST_NAMES
+        self.email_domains = catalog.EMAIL_DOMAINS
+        # the ledger's ids: seeded apart from the order RNG, so the ledger changes no draw
+        salt = random.Random(f"{self.shop.rng}/{cfg.seed}/ledger").getrandbits(32)
+        self.agreement_ids = _HashIds(salt, 1_180_000_000_000, 9_941)
+        self.sale_ids = _HashIds(salt, 2_730_000_000_000, 3_989)
 
     # ---- timeline ------------------------------------------------------------------------
     def _times(self, day: date, count: int, k: int) -> list[datetime]:
@@ -389,13 +435,14 @@ class _OrderMaker:
             forced.append((time(1, 30), 1))
         for wall in forced[:count]:
             instants[-1 if wall[0].hour == 23 else 0] = wall
-        return sorted(local_instant(day, w, fold) for w, fold in instants)
+        return sorted(self.shop.local_instant(day, w, fold) for w, fold in instants)
 
     def _later(self, base: datetime, days: int) -> datetime:
         """A business-hours instant `days` shop-local days after `base` (and after it)."""
         rng = self.rng
-        day = local_date(base) + timedelta(days=days)
-        at = local_instant(day, time(rng.randint(8, 19), rng.randrange(60), rng.randrange(60)))
+        shop = self.shop
+        day = shop.local_date(base) + timedelta(days=days)
+        at = shop.local_instant(day, time(rng.randint(8, 19), rng.randrange(60), rng.randrange(60)))
         if at <= base:
             at = base + timedelta(minutes=rng.randint(5, 180))
         return at
@@ -456,7 +503,7 @@ class _OrderMaker:
         )
 
     def _name(self) -> tuple[str, str]:
-        return self.rng.choice(catalog.FIRST_NAMES), self.rng.choice(catalog.LAST_NAMES)
+        return self.rng.choice(self.first_names), self.rng.choice(self.last_names)
 
     def _new_customer(
         self,
@@ -471,7 +518,7 @@ class _OrderMaker:
         idx = len(self.customers)
         first, last = name or self._name()
         if email is None:
-            domain = rng.choice(catalog.EMAIL_DOMAINS)
+            domain = rng.choice(self.email_domains)
             email = f"{first.lower()}.{last.lower()}{idx + 1}@{domain}"
         address = self._address(first, last, abroad, state)
         customer = Customer(
@@ -491,7 +538,8 @@ class _OrderMaker:
 
     def _guest_email(self, first: str, last: str) -> str:
         self.guest_counter += 1
-        return f"{first.lower()}{last.lower()}.{self.guest_counter}@{self.rng.choice(catalog.EMAIL_DOMAINS)}"  # noqa: E501
+        domain = self.rng.choice(self.email_domains)
+        return f"{first.lower()}{last.lower()}.{self.guest_counter}@{domain}"
 
     def _buyer(
         self, i: int, at: datetime, sc: str | None, abroad: bool, state: str | None
@@ -551,15 +599,54 @@ class _OrderMaker:
         customer, email, address, source = self._buyer(i, at, sc, abroad, state)
         abroad = address.country_code != "US"
         # presentment currency: most shoppers abroad pay in their own currency
-        currency, rate = catalog.SHOP_CURRENCY, Decimal(1)
+        currency, rate = self.shop.currency, Decimal(1)
         if abroad and (sc in ("presentment", "presentment_refunded") or rng.random() < 0.8):
             country = next(c for c in catalog.ABROAD if c.code == address.country_code)
-            wobble = Decimal(1 + 0.02 * math.sin(at.timestamp() / 86400 / 9)).quantize(
-                Decimal("0.0001")
-            )
-            currency, rate = country.currency, (country.rate * wobble).quantize(Decimal("0.0001"))
+            currency, rate = country.currency, self._rate(country.rate, at)
 
         lines = self._lines(sc)
+        order = self._new_order(i, at, sc, customer, email, address, currency, rate, source, lines)
+        return self._complete(order, address, sc)
+
+    def _complete(self, order: Order, address: Address, sc: str | None) -> Order:
+        """Checkout (discounts, shipping, taxes, extras), then what happens after, then
+        the ledger of it all."""
+        self._discounts(order, sc)
+        self._shipping(order, address, sc)
+        self._taxes(order, address)
+        self._extras(order, address, sc)
+        order.seal()
+        self._lifecycle(order, sc)
+        self._book(order)
+        return order
+
+    def _extras(self, order: Order, address: Address, sc: str | None) -> None:
+        """Charges beyond goods, shipping and tax (the US shop has none)."""
+
+    @staticmethod
+    def _rate(rate: Decimal, at: datetime) -> Decimal:
+        """A presentment rate that wobbles a little over time."""
+        wobble = Decimal(1 + 0.02 * math.sin(at.timestamp() / 86400 / 9)).quantize(
+            Decimal("0.0001")
+        )
+        return (rate * wobble).quantize(Decimal("0.0001"))
+
+    def _new_order(
+        self,
+        i: int,
+        at: datetime,
+        sc: str | None,
+        customer: Customer | None,
+        email: str | None,
+        address: Address,
+        currency: str,
+        rate: Decimal,
+        source: str,
+        lines: list[Line],
+        *,
+        taxes_included: bool = False,
+    ) -> Order:
+        rng = self.rng
         order = Order(
             index=i,
             id=self.order_ids.next(),
@@ -577,14 +664,11 @@ class _OrderMaker:
             shipping_lines=[],
             applications=[],
             token=f"{rng.getrandbits(128):032x}",
+            shop=self.shop,
+            taxes_included=taxes_included,
         )
         if sc:
             order.cases.add(sc)
-        self._discounts(order, sc)
-        self._shipping(order, address, sc)
-        self._taxes(order, address)
-        order.seal()
-        self._lifecycle(order, sc)
         return order
 
     def _lines(self, sc: str | None) -> list[Line]:
@@ -642,7 +726,7 @@ class _OrderMaker:
             target.allocate(Allocation(app.index, cents(target.gross * Decimal("0.2"))))
         if sc == "order_discount_multi_line" or (sc is None and rng.random() < 0.11):
             base = sum((line.net for line in merch), ZERO)
-            month = order.processed_at.astimezone(TZ).month
+            month = order.processed_at.astimezone(self.shop.tz).month
             if sc is None and base >= 100 and rng.random() < 0.3:
                 code, value, vtype = "SAVE20", Decimal("20.00"), "fixed_amount"
                 total = min(value, base)
@@ -678,34 +762,14 @@ class _OrderMaker:
             line.allocate(Allocation(index, share))
 
     def _shipping(self, order: Order, address: Address, sc: str | None) -> None:
-        rng = self.rng
         if not any(not line.gift_card for line in order.lines):
             return
         merch = sum((line.net for line in order.lines if not line.gift_card), ZERO)
-        forced_paid = sc in (
-            "shipping_only_refund",
-            "shipping_discount",
-            "refund_with_tax",
-            "full_refund_with_shipping",
-        )
-        if address.country_code != "US":
-            title, code, price = (
-                "International",
-                "INTL",
-                Decimal("24.00" if merch < 150 else "12.00"),
-            )
-        elif rng.random() < 0.15 or forced_paid:
-            title, code, price = "Expedited", "EXPEDITED", Decimal("14.95")
-        elif merch >= 75 and rng.random() < 0.8:
-            title, code, price = "Free Standard Shipping", "FREE", Decimal("0.00")
-        else:
-            title, code, price = "Standard", "STANDARD", Decimal("6.95")
-        if sc == "shipping_only_refund":
-            title, code, price = "Standard", "STANDARD", Decimal("6.95")
+        title, code, price = self._shipping_rate(address, merch, sc)
         line = ShippingLine(self.ship_ids.next(), title, code, price)
         order.shipping_lines.append(line)
         order.shipping_address = address
-        if price > 0 and (sc == "shipping_discount" or (sc is None and rng.random() < 0.04)):
+        if price > 0 and (sc == "shipping_discount" or (sc is None and self.rng.random() < 0.04)):
             app = DiscountApplication(
                 len(order.applications),
                 "discount_code",
@@ -720,6 +784,28 @@ class _OrderMaker:
             )
             order.applications.append(app)
             line.allocate(Allocation(app.index, price))
+
+    def _shipping_rate(
+        self, address: Address, merch: Decimal, sc: str | None
+    ) -> tuple[str, str, Decimal]:
+        """(title, code, price) of the order's one shipping line."""
+        rng = self.rng
+        forced_paid = sc in FORCED_PAID_SHIPPING
+        if address.country_code != "US":
+            title, code, price = (
+                "International",
+                "INTL",
+                Decimal("24.00" if merch < 150 else "12.00"),
+            )
+        elif rng.random() < 0.15 or forced_paid:
+            title, code, price = "Expedited", "EXPEDITED", Decimal("14.95")
+        elif merch >= 75 and rng.random() < 0.8:
+            title, code, price = "Free Standard Shipping", "FREE", Decimal("0.00")
+        else:
+            title, code, price = "Standard", "STANDARD", Decimal("6.95")
+        if sc == "shipping_only_refund":
+            title, code, price = "Standard", "STANDARD", Decimal("6.95")
+        return title, code, price
 
     @staticmethod
     def _tax_lines(address: Address, amount: Decimal) -> list[TaxLine]:
@@ -755,6 +841,8 @@ class _OrderMaker:
         rng = self.rng
         at = order.processed_at
         has_gc = any(line.gift_card for line in order.lines)
+        # paid gift cards and tips are never cancelled (a refund never pays a tip back)
+        keep = has_gc or bool(order.tips)
         if sc in ("test_order", "test_order_refunded") or (sc is None and rng.random() < 0.0025):
             order.test = True
             order.gateway = "bogus"
@@ -779,14 +867,22 @@ class _OrderMaker:
                 order.deleted_at = self._later(at, rng.randint(2, 15))
             self._transactions(order)
             return
-        pending_case = sc in ("pending_unpaid", "pending_then_paid", "pending_cancelled")
+        pending_case = sc in (
+            "pending_unpaid",
+            "pending_then_paid",
+            "pending_cancelled",
+            "tip_cancelled",
+        )
         if pending_case or (sc is None and rng.random() < 0.018):
             order.pending = True
             order.gateway = "Bank Deposit"
             order.cases.add("pending")
-            fate = {"pending_unpaid": 2, "pending_then_paid": 0, "pending_cancelled": 1}.get(
-                sc or "", PICK_PENDING_FATE(rng)
-            )
+            fate = {
+                "pending_unpaid": 2,
+                "pending_then_paid": 0,
+                "pending_cancelled": 1,
+                "tip_cancelled": 1,
+            }.get(sc or "", PICK_PENDING_FATE(rng))
             if fate == 0:
                 order.paid_at = self._later(at, rng.randint(1, 6))
             elif fate == 1:
@@ -798,11 +894,11 @@ class _OrderMaker:
                 return
         paid = order.paid_at or at
         # cancellations (before fulfilment)
-        if sc == "cancel_with_refund" or (sc is None and not has_gc and rng.random() < 0.0085):
+        if sc in CANCEL_WITH_REFUND or (sc is None and not keep and rng.random() < 0.0085):
             self._cancel(order, self._later(paid, rng.randint(0, 2)), "customer", refund=True)
             self._transactions(order)
             return
-        if sc == "cancel_without_refund" or (sc is None and not has_gc and rng.random() < 0.0015):
+        if sc == "cancel_without_refund" or (sc is None and not keep and rng.random() < 0.0015):
             self._cancel(order, self._later(paid, rng.randint(0, 2)), "other", refund=False)
             self._transactions(order)
             return
@@ -919,6 +1015,10 @@ class _OrderMaker:
         note: str | None = None,
     ) -> Refund | None:
         done_qty, done_sub, done_tax = self._refunded(order)
+        # a refund of everything left also pays back the duties (export orders)
+        refund_duties = any(line.duties for line in order.lines) and [
+            (line.id, qty) for line, qty in items
+        ] == [(line.id, qty) for line, qty in self._remaining(order)]
         lines = []
         for line, want in items:
             left = line.quantity - done_qty.get(line.id, 0)
@@ -956,6 +1056,8 @@ class _OrderMaker:
             )
             ship_left = sum((s.net for s in order.shipping_lines), ZERO) - refunded_ship
             tax_left = sum((s.tax for s in order.shipping_lines), ZERO) - refunded_ship_tax
+            if order.taxes_included:  # the adjustment's amount is the shipping without tax
+                ship_left -= tax_left
             if ship_left > 0:
                 adjustments.append(
                     Adjustment(
@@ -974,7 +1076,10 @@ class _OrderMaker:
             note=note if note is not None else self.rng.choice(REFUND_NOTES),
             transaction_id=self.transaction_ids.next(),
             restock=restock_type != "no_restock" and bool(lines),
+            taxes_included=order.taxes_included,
         )
+        if refund_duties:
+            refund.duties = self._duties_left(order)
         if discrepancy:
             paid_back = sum((r.amount for r in order.refunds), ZERO) + refund.amount
             if paid_back - discrepancy <= order.total_price:
@@ -988,16 +1093,32 @@ class _OrderMaker:
                     )
                 )
                 order.cases.add("discrepancy")
-        if not refund.lines and not refund.adjustments:
+        if not refund.lines and not refund.adjustments and not refund.duties:
             return None
         order.refunds.append(refund)
         if refund.lines and any(rl.tax for rl in refund.lines):
             order.cases.add("tax_refund")
+        if refund.duties:
+            order.cases.add("duty_refund")
         if any(a.kind == "shipping_refund" for a in refund.adjustments):
             order.cases.add("shipping_refund" if refund.lines else "shipping_only_refund")
         if refund.lines:
             order.cases.add("partial_refund" if self._remaining(order) else "full_refund")
         return refund
+
+    @staticmethod
+    def _duties_left(order: Order) -> list[RefundDuty]:
+        """Every duty of the order less what earlier refunds paid back of it."""
+        done: dict[int, Decimal] = {}
+        for r in order.refunds:
+            for rd in r.duties:
+                done[rd.duty.id] = done.get(rd.duty.id, ZERO) + rd.amount
+        return [
+            RefundDuty(d, d.amount - done.get(d.id, ZERO))
+            for line in order.lines
+            for d in line.duties
+            if d.amount - done.get(d.id, ZERO) > 0
+        ]
 
     def _cancel(self, order: Order, at: datetime, reason: str, *, refund: bool) -> None:
         order.cancelled_at = at
@@ -1019,3 +1140,388 @@ class _OrderMaker:
     def _transactions(self, order: Order) -> None:
         if not order.pending or order.paid_at is not None:
             order.sale_transaction_id = self.transaction_ids.next()
+
+    # ---- the ledger (order_agreements) ---------------------------------------------------
+    def _sale(
+        self,
+        kind: str,
+        action: str,
+        line_type: str,
+        quantity: int | None,
+        total: Decimal,
+        tax: Decimal = ZERO,
+        before: Decimal = ZERO,
+        after: Decimal = ZERO,
+        line_id: int | None = None,
+    ) -> Sale:
+        return Sale(
+            self.sale_ids.next(), kind, action, line_type, quantity, total, tax, before, after,
+            line_id,
+        )  # fmt: skip
+
+    @staticmethod
+    def _discount_split(
+        included: bool, price: Decimal, discount: Decimal, tax: Decimal, taxes: list[TaxLine]
+    ) -> tuple[Decimal, Decimal]:
+        """(discount before taxes, discount after taxes) of a line or shipping line.
+
+        Tax on top: the discount itself, and the discount plus the tax it removed. Taxes
+        included: the split rule of docs/metrics.md (the included tax comes out of the
+        price first; the discount without tax absorbs the rounding cent), and the discount.
+        """
+        if not included:
+            if not discount:
+                return discount, discount
+            return discount, discount + cents(discount * sum((t.rate for t in taxes), ZERO))
+        rate = sum((t.rate for t in taxes), ZERO)
+        if rate:
+            gross = price - cents(price * rate / (1 + rate))
+        elif tax and price > discount:  # a tax without its rate: its share of the price
+            gross = price - cents(tax * price / (price - discount))
+        else:
+            gross = price if not tax else price - tax
+        return gross - (price - discount - tax), discount
+
+    def _book(self, order: Order) -> None:
+        """Shopify's ledger of the order: one agreement at checkout, one per refund, one
+        for what a cancellation reversed that no refund had (RETURN sales are negative)."""
+        included = order.taxes_included
+        sale = self._sale
+        agreements = []
+
+        # the order, at checkout
+        sales = []
+        for line in order.lines:
+            if line.gift_card:
+                sales.append(sale("GiftCardSale", "ORDER", "GIFT_CARD", line.quantity, line.net))
+                continue
+            before, after = self._discount_split(
+                included, line.gross, line.discount, line.tax, line.tax_lines
+            )
+            total = line.net if included else line.net + line.tax
+            sales.append(
+                sale(
+                    "ProductSale", "ORDER", "PRODUCT", line.quantity, total, line.tax, before,
+                    after, line.id,
+                )
+            )  # fmt: skip
+        for tip in order.tips:
+            sales.append(sale("TipSale", "ORDER", "TIP", None, tip.amount))
+        for ship in order.shipping_lines:
+            before, after = self._discount_split(
+                included, ship.price, ship.discount, ship.tax, ship.tax_lines
+            )
+            total = ship.net if included else ship.net + ship.tax
+            sales.append(
+                sale("ShippingLineSale", "ORDER", "SHIPPING", None, total, ship.tax, before, after)
+            )
+        for line in order.lines:
+            for duty in line.duties:
+                sales.append(sale("DutySale", "ORDER", "DUTY", None, duty.amount))
+        agreements.append(
+            Agreement(
+                self.agreement_ids.next(), "OrderAgreement", "ORDER", order.processed_at,
+                tuple(sales),
+            )
+        )  # fmt: skip
+
+        # each refund, on its own date
+        left = {s.line_id: _Returned(s, s.quantity or 0) for s in sales if s.line_id is not None}
+        for refund in order.refunds:
+            sales = []
+            for rl in refund.lines:
+                sales.append(
+                    self._return(left[rl.line.id], rl.quantity, rl.subtotal, rl.tax, included)
+                )
+            for adj in refund.adjustments:
+                total = adj.amount + adj.tax_amount
+                if adj.kind == "shipping_refund":
+                    sales.append(
+                        sale("ShippingLineSale", "RETURN", "SHIPPING", None, total, adj.tax_amount)
+                    )
+                else:  # refund_discrepancy: signed as Shopify signs the adjustment
+                    sales.append(
+                        sale("AdjustmentSale", "RETURN", "ADJUSTMENT", None, total, adj.tax_amount)
+                    )
+            for rd in refund.duties:
+                sales.append(sale("DutySale", "RETURN", "DUTY", None, ZERO - rd.amount))
+            agreements.append(
+                Agreement(
+                    self.agreement_ids.next(), "RefundAgreement", "REFUND", refund.at,
+                    tuple(sales),
+                )
+            )  # fmt: skip
+
+        # a cancellation reverses whatever the refunds have not
+        if order.cancelled_at is not None:
+            sales = self._cancelled(order, left, included)
+            if sales:
+                refunded = any(r.at == order.cancelled_at for r in order.refunds)
+                agreements.append(
+                    Agreement(
+                        self.agreement_ids.next(),
+                        "RefundAgreement" if refunded else "OrderEditAgreement",
+                        "REFUND" if refunded else "ORDER_EDIT",
+                        order.cancelled_at,
+                        tuple(sales),
+                    )
+                )
+        agreements.sort(key=lambda a: a.at)
+        order.agreements = agreements
+
+    def _return(
+        self, state: _Returned, qty: int, subtotal: Decimal, tax: Decimal, included: bool
+    ) -> Sale:
+        """A RETURN sale of `qty` of a line (the last return of a line takes the rest of
+        its discounts, earlier ones their share)."""
+        ordered = state.ordered
+        if qty >= state.quantity:
+            before = ordered.discount_before_taxes - state.before
+            after = ordered.discount_after_taxes - state.after
+        else:
+            before = cents(ordered.discount_before_taxes * qty / ordered.quantity)  # type: ignore[operator]
+            after = cents(ordered.discount_after_taxes * qty / ordered.quantity)  # type: ignore[operator]
+        state.quantity -= qty
+        state.before += before
+        state.after += after
+        total = subtotal if included else subtotal + tax
+        return self._sale(
+            "ProductSale", "RETURN", "PRODUCT", -qty, ZERO - total, ZERO - tax, ZERO - before,
+            ZERO - after, ordered.line_id,
+        )  # fmt: skip
+
+    def _cancelled(self, order: Order, left: dict[int, _Returned], included: bool) -> list[Sale]:
+        """RETURN sales of what a cancellation reversed: the lines, shipping and duties no
+        refund had paid back."""
+        sub: dict[int, Decimal] = {}
+        tax: dict[int, Decimal] = {}
+        ship_back = ship_tax_back = ZERO
+        duty_back: dict[int, Decimal] = {}
+        for r in order.refunds:
+            for rl in r.lines:
+                sub[rl.line.id] = sub.get(rl.line.id, ZERO) + rl.subtotal
+                tax[rl.line.id] = tax.get(rl.line.id, ZERO) + rl.tax
+            for a in r.adjustments:
+                if a.kind == "shipping_refund":
+                    ship_back -= a.amount + a.tax_amount
+                    ship_tax_back -= a.tax_amount
+            for rd in r.duties:
+                duty_back[rd.duty.id] = duty_back.get(rd.duty.id, ZERO) + rd.amount
+        sales = []
+        for line in order.lines:
+            if line.gift_card:
+                continue
+            state = left[line.id]
+            sub_left = line.net - sub.get(line.id, ZERO)
+            tax_left = line.tax - tax.get(line.id, ZERO)
+            if state.quantity > 0 or sub_left or tax_left:
+                sales.append(self._return(state, state.quantity, sub_left, tax_left, included))
+        paid = sum((s.net if included else s.net + s.tax for s in order.shipping_lines), ZERO)
+        paid_tax = sum((s.tax for s in order.shipping_lines), ZERO)
+        if paid - ship_back or paid_tax - ship_tax_back:
+            sales.append(
+                self._sale(
+                    "ShippingLineSale", "RETURN", "SHIPPING", None, ship_back - paid,
+                    ship_tax_back - paid_tax,
+                )
+            )  # fmt: skip
+        for line in order.lines:
+            for duty in line.duties:
+                rest = duty.amount - duty_back.get(duty.id, ZERO)
+                if rest:
+                    sales.append(self._sale("DutySale", "RETURN", "DUTY", None, ZERO - rest))
+        for tip in order.tips:  # refunds never pay a tip back: a cancellation reverses it
+            sales.append(self._sale("TipSale", "RETURN", "TIP", None, ZERO - tip.amount))
+        return sales
+
+
+#: The EU shop's scripted cases that need a customer in a given country.
+EU_MARKET_OF = {
+    "issue_example": "DE",
+    "tip": "DE",
+    "tip_cancelled": "DE",
+    "shipping_only_refund": "DE",
+    "refund_with_tax": "DE",
+    "full_refund_with_shipping": "DE",
+    "shipping_discount": "DE",
+    "cancel_with_refund": "DE",
+    "cancel_without_refund": "DE",
+    "late_night_refund": "DE",
+    "eu_reduced_rate": "FR",
+    "inclusive_partial_refund": "AT",
+    "export_duties": "CH",
+    "export_no_duties": "US",
+    "duty_refund": "GB",
+    "cancel_with_duties": "NO",
+    "presentment": "CH",
+    "presentment_refunded": "GB",
+}
+DUTY_CASES = frozenset(("export_duties", "duty_refund", "cancel_with_duties"))
+
+
+class _EuOrderMaker(_OrderMaker):
+    """The tax-inclusive EU shop (Berlin, EUR): VAT inside every price at the customer's EU
+    country's rate; export orders (CH, GB, US, NO) at the price without German VAT, with no
+    VAT and often with duties collected at checkout; tips on some orders."""
+
+    def __init__(self, history: History) -> None:
+        super().__init__(history)
+        eu = catalog_eu
+        self.first_names, self.last_names = eu.FIRST_NAMES, eu.LAST_NAMES
+        self.email_domains = eu.EMAIL_DOMAINS
+        self.home = eu.MARKET[eu.HOME]
+        abroad = [m for m in eu.MARKETS if m.code != eu.HOME]
+        self.pick_abroad = _Pick(abroad, [m.weight for m in abroad])
+        self.duty_ids = _Ids(self.rng, 37_400_000_000, 983)
+        self.by_title = {p.title: p for p in history.products}
+
+    # ---- timeline: local midnight and both DST changes ------------------------------------
+    def _times(self, day: date, count: int, k: int) -> list[datetime]:
+        rng = self.rng
+        hours = [PICK_HOUR(rng) for _ in range(count)]
+        walls = sorted(time(h, rng.randrange(60), rng.randrange(60)) for h in hours)
+        instants = [(w, 0) for w in walls]
+        h = self.h
+        forced: list[tuple[time, int]] = []
+        if day in h.dst_days:  # 02:30 twice in October; in March 01:30 CET and 03:30 CEST
+            forced += [(time(2, 30), 0), (time(2, 30), 1)]
+        if day in h.special_days:  # 00:30 local is the previous day in UTC
+            forced += [(time(0, 30), 0), (time(23, 30), 0)]
+        for n, wall in enumerate(forced[:count]):
+            instants[n] = wall
+        return sorted(self.shop.local_instant(day, w, fold) for w, fold in instants)
+
+    # ---- people ----------------------------------------------------------------------------
+    def _address(self, first: str, last: str, abroad: bool, state: str | None = None) -> Address:
+        rng = self.rng
+        street = f"{rng.choice(catalog_eu.STREETS)} {rng.randint(1, 180)}"
+        if state is not None:
+            market = catalog_eu.MARKET[state]
+        else:
+            market = self.pick_abroad(rng) if abroad else self.home
+        city, province, pcode, zip_ = rng.choice(market.places)
+        phone = None
+        if rng.random() < 0.4:
+            phone = f"{market.phone} {rng.randint(30, 899)} {rng.randrange(10**6, 10**7)}"
+        return Address(
+            first, last, street, None, city, province, pcode, market.name, market.code, zip_,
+            phone,
+        )  # fmt: skip
+
+    # ---- one order ---------------------------------------------------------------------------
+    def _order(self, i: int, at: datetime, sc: str | None) -> Order:
+        rng = self.rng
+        state = EU_MARKET_OF.get(sc or "")
+        abroad = state != catalog_eu.HOME if state else rng.random() < 0.3
+        customer, email, address, source = self._buyer(i, at, sc, abroad, state)
+        market = catalog_eu.MARKET[address.country_code]
+        currency, rate = self.shop.currency, Decimal(1)
+        if market.currency != currency and (
+            sc in ("presentment", "presentment_refunded") or rng.random() < 0.7
+        ):
+            currency, rate = market.currency, self._rate(market.rate, at)
+        lines = self._scripted_lines(sc, self._lines(sc))
+        if market.export:  # the price without German VAT: exports carry no VAT
+            for line in lines:
+                if not line.gift_card:
+                    vat = self.home.vat(line.product.tax_class)
+                    line.price = cents(line.variant.price / (1 + vat))
+                    line.gross = line.price * line.quantity
+        order = self._new_order(
+            i, at, sc, customer, email, address, currency, rate, source, lines,
+            taxes_included=not market.export,
+        )  # fmt: skip
+        order.cases.add("export" if market.export else "taxes_included")
+        return self._complete(order, address, sc)
+
+    def _extras(self, order: Order, address: Address, sc: str | None) -> None:
+        self._duties(order, catalog_eu.MARKET[address.country_code], sc)
+        self._tips(order, sc)
+
+    def _scripted_lines(self, sc: str | None, lines: list[Line]) -> list[Line]:
+        def line(title: str, variant: str, qty: int) -> Line:
+            product = self.by_title[title]
+            v = next(v for v in product.variants if v.title == variant)
+            return Line(self.line_ids.next(), v, product, qty)
+
+        if sc == "issue_example":  # one 107.00 line, 7 % VAT inside
+            return [line("Woodcraft Library", "Complete set", 1)]
+        if sc == "eu_reduced_rate":  # 5.5 % and 20 % French VAT in one order
+            return [line("Forest Honey", "500 g", 2), line("Cherry Wood Spoon", "Medium", 1)]
+        if sc == "inclusive_partial_refund":
+            return [line("Spoon Carving Handbook", "Hardcover", 3), *lines[1:]]
+        return lines
+
+    def _shipping_rate(
+        self, address: Address, merch: Decimal, sc: str | None
+    ) -> tuple[str, str, Decimal]:
+        market = catalog_eu.MARKET[address.country_code]
+        if market.export:
+            return catalog_eu.SHIPPING_WORLD
+        if market.code != catalog_eu.HOME:
+            return catalog_eu.SHIPPING_EU
+        if sc == "issue_example":
+            return catalog_eu.SHIPPING_EXPRESS
+        if sc == "shipping_only_refund":
+            return catalog_eu.SHIPPING_STANDARD
+        rng = self.rng
+        if rng.random() < 0.12:
+            return catalog_eu.SHIPPING_EXPRESS
+        free = merch >= catalog_eu.FREE_SHIPPING_FROM and sc not in FORCED_PAID_SHIPPING
+        if free and rng.random() < 0.85:
+            return catalog_eu.SHIPPING_FREE
+        return catalog_eu.SHIPPING_STANDARD
+
+    @staticmethod
+    def _vat(market: catalog_eu.Market, rate: Decimal, amount: Decimal) -> TaxLine:
+        """The VAT inside a tax-inclusive amount: amount x rate / (1 + rate), in cents."""
+        title = f"{market.code} {market.vat_title} {(rate * 100).normalize():f}%"
+        return TaxLine(title, rate, cents(amount * rate / (1 + rate)))
+
+    def _taxes(self, order: Order, address: Address) -> None:
+        market = catalog_eu.MARKET[address.country_code]
+        if market.export:
+            return
+        for line in order.lines:
+            if not line.gift_card:
+                line.set_taxes([self._vat(market, market.vat(line.product.tax_class), line.net)])
+        for ship in order.shipping_lines:  # shipping at the standard rate (our assumption)
+            if ship.net > 0:
+                ship.set_taxes([self._vat(market, market.standard, ship.net)])
+
+    def _duties(self, order: Order, market: catalog_eu.Market, sc: str | None) -> None:
+        """Duties collected at checkout (DDP) on most export orders, per line."""
+        if not market.export or sc == "export_no_duties":
+            return
+        if sc in DUTY_CASES or (sc is None and self.rng.random() < 0.6):
+            for line in order.lines:
+                amount = cents(line.net * market.duty)
+                if not line.gift_card and amount > 0:
+                    duty = Duty(self.duty_ids.next(), amount, line.product.hs_code, "DE")
+                    line.duties.append(duty)
+            if any(line.duties for line in order.lines):
+                order.cases.add("duties")
+
+    def _tips(self, order: Order, sc: str | None) -> None:
+        if all(line.gift_card for line in order.lines):
+            return
+        if sc in ("tip", "tip_cancelled") or (sc is None and self.rng.random() < 0.03):
+            amount = self.rng.choice(catalog_eu.TIPS) if sc is None else Decimal("2.50")
+            order.tips.append(Tip(self.line_ids.next(), amount))
+            order.cases.add("tip")
+
+    # ---- after checkout ----------------------------------------------------------------------
+    def _refunds(self, order: Order, sc: str | None, paid: datetime) -> None:
+        merch = [line for line in order.lines if not line.gift_card]
+        if sc == "duty_refund":  # everything back, duties included
+            self._refund(order, self._later(paid, 9), self._remaining(order), shipping=True)
+            return
+        if sc == "inclusive_partial_refund":  # 1 of 3, VAT inside the refunded subtotal
+            self._refund(order, self._later(paid, 5), [(merch[0], 1)], shipping=False)
+            return
+        if sc == "late_night_refund":  # 00:20 local: the previous day in UTC
+            day = self.shop.local_date(paid) + timedelta(days=3)
+            at = self.shop.local_instant(day, time(0, 20))
+            self._refund(order, at, [(merch[0], merch[0].quantity)], shipping=False)
+            return
+        super()._refunds(order, sc, paid)

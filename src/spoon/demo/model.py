@@ -1,8 +1,12 @@
 """The demo shop's own objects: its whole history, with money as `Decimal` in shop currency.
 
 The generator (`history.py`) builds these; `records.py` turns them into Shopify records as
-of a sync, and `truth.py` computes the ground truth from them directly. Every timestamp is
-an aware UTC `datetime`; "as of `cutoff`" means events strictly before `cutoff`.
+of a sync, and `truth.py` computes the ground truth from the ledger (`Agreement`s and their
+`Sale`s, Shopify's own record of what was sold and returned). Every timestamp is an aware
+UTC `datetime`; "as of `cutoff`" means events strictly before `cutoff`.
+
+In an order with `taxes_included` (the EU shop's domestic and EU orders) every price, line
+discount, refund subtotal and shipping charge INCLUDES its tax, as in Shopify.
 """
 
 from __future__ import annotations
@@ -10,6 +14,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
+
+from spoon.demo.shops import US, ShopProfile
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -28,14 +34,18 @@ class DemoConfig:
     orders: int
     days: int
     start: date
+    profile: str = "us"  # which shop (spoon.demo.shops.PROFILES)
 
     def as_dict(self) -> dict[str, object]:
-        return {
+        out: dict[str, object] = {
             "seed": self.seed,
             "orders": self.orders,
             "days": self.days,
             "start": self.start.isoformat(),
         }
+        if self.profile != "us":  # the default shop's sync state stays as it always was
+            out["profile"] = self.profile
+        return out
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,6 +88,8 @@ class Product:
     gift_card: bool
     created_at: datetime
     updated_at: datetime
+    tax_class: str = "standard"  # VAT class where prices include VAT
+    hs_code: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +152,16 @@ class Allocation:
     amount: Decimal
 
 
+@dataclass(frozen=True, slots=True)
+class Duty:
+    """An import duty collected at checkout on one line (export orders, DDP)."""
+
+    id: int
+    amount: Decimal
+    hs_code: str
+    origin: str  # country code of origin
+
+
 @dataclass(slots=True)
 class Line:
     id: int
@@ -151,9 +173,13 @@ class Line:
     gross: Decimal = ZERO  # price x quantity
     discount: Decimal = ZERO  # sum of the allocations
     tax: Decimal = ZERO  # sum of the tax lines
+    price: Decimal = ZERO  # unit price (default: the variant's; export orders: without VAT)
+    duties: list[Duty] = field(default_factory=list)
 
     def __post_init__(self) -> None:
-        self.gross = self.variant.price * self.quantity
+        if not self.price:
+            self.price = self.variant.price
+        self.gross = self.price * self.quantity
 
     def allocate(self, allocation: Allocation) -> None:
         self.allocations.append(allocation)
@@ -164,17 +190,31 @@ class Line:
         self.tax = sum((t.amount for t in tax_lines), ZERO)
 
     @property
-    def price(self) -> Decimal:
-        return self.variant.price
-
-    @property
     def gift_card(self) -> bool:
         return self.variant.gift_card
 
     @property
     def net(self) -> Decimal:
-        """After the line's discounts, before tax: what a full refund of it returns."""
+        """After the line's discounts (tax included if the order's prices include it):
+        what a full refund of it returns as its subtotal."""
         return self.gross - self.discount
+
+    @property
+    def rate(self) -> Decimal:
+        """The line's combined tax rate (sum of its tax lines' rates)."""
+        return sum((t.rate for t in self.tax_lines), ZERO)
+
+    @property
+    def duty(self) -> Decimal:
+        return sum((d.amount for d in self.duties), ZERO)
+
+
+@dataclass(frozen=True, slots=True)
+class Tip:
+    """A tip: a line item of its own in Shopify's REST orders (not a sale, no tax)."""
+
+    id: int
+    amount: Decimal
 
 
 @dataclass(slots=True)
@@ -200,15 +240,25 @@ class ShippingLine:
     def net(self) -> Decimal:
         return self.price - self.discount
 
+    @property
+    def rate(self) -> Decimal:
+        return sum((t.rate for t in self.tax_lines), ZERO)
+
 
 @dataclass(frozen=True, slots=True)
 class RefundLine:
     id: int
     line: Line
     quantity: int
-    subtotal: Decimal  # after the line's discounts, before tax
+    subtotal: Decimal  # after the line's discounts (tax included if the order's prices are)
     tax: Decimal
     restock_type: str  # return | cancel | no_restock
+
+
+@dataclass(frozen=True, slots=True)
+class RefundDuty:
+    duty: Duty
+    amount: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,13 +279,51 @@ class Refund:
     note: str | None
     transaction_id: int
     restock: bool
+    taxes_included: bool = False  # the order's: refund subtotals then include the tax
+    duties: list[RefundDuty] = field(default_factory=list)
+
+    @property
+    def duty(self) -> Decimal:
+        return sum((d.amount for d in self.duties), ZERO)
 
     @property
     def amount(self) -> Decimal:
         """Money paid back to the customer (the refund transaction)."""
-        items = sum((rl.subtotal + rl.tax for rl in self.lines), ZERO)
+        if self.taxes_included:
+            items = sum((rl.subtotal for rl in self.lines), ZERO)
+        else:
+            items = sum((rl.subtotal + rl.tax for rl in self.lines), ZERO)
         adjusted = sum((a.amount + a.tax_amount for a in self.adjustments), ZERO)
+        if self.duties:
+            return items - adjusted + self.duty
         return items - adjusted
+
+
+@dataclass(frozen=True, slots=True)
+class Sale:
+    """One sale of Shopify's ledger (`order_agreements`): RETURN sales are negative."""
+
+    id: int
+    kind: str  # GraphQL type: ProductSale | ShippingLineSale | DutySale | TipSale | ...
+    action: str  # ORDER | RETURN | UPDATE
+    line_type: str  # PRODUCT | SHIPPING | DUTY | TIP | GIFT_CARD | ADJUSTMENT | ...
+    quantity: int | None
+    total: Decimal  # after discounts, tax included (what the customer pays for it)
+    tax: Decimal
+    discount_before_taxes: Decimal
+    discount_after_taxes: Decimal
+    line_id: int | None = None  # ProductSale only
+
+
+@dataclass(frozen=True, slots=True)
+class Agreement:
+    """A sales agreement: what one event (the order, a refund, a cancellation) booked."""
+
+    id: int
+    kind: str  # OrderAgreement | RefundAgreement | OrderEditAgreement
+    reason: str  # ORDER | REFUND | ORDER_EDIT | ...
+    at: datetime  # happened_at
+    sales: tuple[Sale, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -276,6 +364,10 @@ class Order:
     sale_transaction_id: int = 0
     token: str = ""
     cases: set[str] = field(default_factory=set)  # scripted/natural cases, for tests
+    shop: ShopProfile = US
+    taxes_included: bool = False  # the order's own flag (prices, discounts, refunds incl. tax)
+    tips: list[Tip] = field(default_factory=list)
+    agreements: list[Agreement] = field(default_factory=list)  # the ledger, in time order
 
     # ---- money at checkout (shop currency), fixed by `seal()` -----------------------------
     total_line_items_price: Decimal = ZERO
@@ -285,6 +377,8 @@ class Order:
     subtotal_price: Decimal = ZERO
     total_tax: Decimal = ZERO
     total_discounts: Decimal = ZERO
+    total_duties: Decimal = ZERO
+    total_tips: Decimal = ZERO
     total_price: Decimal = ZERO
 
     def seal(self) -> None:
@@ -298,9 +392,13 @@ class Order:
             (s.tax for s in self.shipping_lines), ZERO
         )
         self.total_discounts = self.line_discounts + self.shipping_discounts
-        self.total_price = (
-            self.subtotal_price + self.shipping_price - self.shipping_discounts + self.total_tax
-        )
+        self.total_price = self.subtotal_price + self.shipping_price - self.shipping_discounts
+        if not self.taxes_included:
+            self.total_price += self.total_tax
+        if self.tips or any(x.duties for x in self.lines):
+            self.total_duties = sum((x.duty for x in self.lines), ZERO)
+            self.total_tips = sum((t.amount for t in self.tips), ZERO)
+            self.total_price += self.total_duties + self.total_tips
 
     # ---- state as of a cutoff -----------------------------------------------------------
     def refunds_before(self, cutoff: datetime) -> list[Refund]:

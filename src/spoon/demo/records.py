@@ -4,31 +4,43 @@ Each function returns one record of one stream as it looks at a cutoff instant (
 a sync's `until` day). Every record of a stream has the same keys and types (None where
 missing), so Arrow infers one schema per file. Money follows the schemas: numbers become
 floats with two decimals, except where a schema says string (discount allocation and order
-adjustment amounts, the embedded refunds' `*_set` amounts, refund transaction amounts).
+adjustment amounts, the embedded refunds' `*_set` amounts, refund transaction amounts,
+line duties' amounts; the order's duties sets are JSON text, as the schema types them).
+
+Every shop-specific value (currency, zone, shop_url, domain) comes from the order's or the
+history's `ShopProfile`, never from module state, so two shops can be written in one
+process.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from decimal import Decimal
 from typing import Any, Protocol
 
 from spoon.demo import catalog
-from spoon.demo.history import TZ, History
+from spoon.demo.history import History
 from spoon.demo.model import (
     ZERO,
     Address,
+    Agreement,
     Allocation,
     Customer,
+    Duty,
     Line,
     Location,
     Order,
     Product,
     Refund,
+    Sale,
     TaxLine,
+    Tip,
     Variant,
+    cents,
 )
+from spoon.demo.shops import ShopProfile
 
 Record = dict[str, Any]
 
@@ -41,14 +53,7 @@ class OrderRef(Protocol):
 
 
 Conv = Callable[[Decimal], Any]
-SHOP = catalog.SHOP_CURRENCY
-SHOP_URL = catalog.SHOP_URL
 ONE = Decimal(1)
-
-
-def ts(at: datetime | None) -> str | None:
-    """ISO-8601 with the shop's UTC offset, e.g. 2026-03-07T23:30:00-08:00."""
-    return None if at is None else at.astimezone(TZ).isoformat(timespec="seconds")
 
 
 def num(value: Decimal) -> float:
@@ -70,25 +75,27 @@ def presentment(order: Order | None, value: Decimal) -> Decimal:
     return (value * order.rate).quantize(unit, rounding="ROUND_HALF_UP")
 
 
-_SHOP_SETS: dict[tuple[Decimal, Conv], Record] = {}
+_SHOP_SETS: dict[tuple[Decimal, Conv, str], Record] = {}
+_SHOP_MONEY: dict[tuple[Decimal, str], Record] = {}
 
 
-def money_set(order: Order | None, value: Decimal, conv: Conv = num) -> Record:
+def money_set(order: Order, value: Decimal, conv: Conv = num) -> Record:
     """A `*_set` field. Shop-currency ones are shared (records are never mutated)."""
-    if order is None or order.currency == SHOP:
-        key = (value, conv)
+    shop = order.shop.currency
+    if order.currency == shop:
+        key = (value, conv, shop)
         found = _SHOP_SETS.get(key)
         if found is None:
             amount = conv(value)
             found = {
-                "shop_money": {"amount": amount, "currency_code": SHOP},
-                "presentment_money": {"amount": amount, "currency_code": SHOP},
+                "shop_money": {"amount": amount, "currency_code": shop},
+                "presentment_money": {"amount": amount, "currency_code": shop},
             }
             if len(_SHOP_SETS) < 200_000:
                 _SHOP_SETS[key] = found
         return found
     return {
-        "shop_money": {"amount": conv(value), "currency_code": SHOP},
+        "shop_money": {"amount": conv(value), "currency_code": shop},
         "presentment_money": {
             "amount": conv(presentment(order, value)),
             "currency_code": order.currency,
@@ -96,43 +103,55 @@ def money_set(order: Order | None, value: Decimal, conv: Conv = num) -> Record:
     }
 
 
+def shop_money(currency: str, value: Decimal) -> Record:
+    """`{shop_money: {amount, currency_code}}` (the ledger's money: shop currency only)."""
+    key = (value, currency)
+    found = _SHOP_MONEY.get(key)
+    if found is None:
+        found = {"shop_money": {"amount": float(value), "currency_code": currency}}
+        if len(_SHOP_MONEY) < 200_000:
+            _SHOP_MONEY[key] = found
+    return found
+
+
 # ---- static streams -------------------------------------------------------------------------
 def shop_record(h: History) -> Record:
     loc = h.locations[0]
+    shop = h.shop
     return {
         "id": h.shop_id,
-        "name": catalog.SHOP_NAME,
-        "email": "hello@willows-spoon.example.com",
-        "customer_email": "orders@willows-spoon.example.com",
-        "domain": "willows-spoon.example.com",
-        "myshopify_domain": catalog.SHOP_DOMAIN,
-        "shop_owner": "Willow Hart",
+        "name": shop.name,
+        "email": shop.email,
+        "customer_email": shop.customer_email,
+        "domain": shop.domain,
+        "myshopify_domain": shop.myshopify_domain,
+        "shop_owner": shop.owner,
         "address1": loc.address1,
         "address2": None,
         "city": loc.city,
         "province": loc.province,
         "province_code": loc.province_code,
-        "country": "US",
-        "country_code": "US",
-        "country_name": "United States",
+        "country": shop.country_code,
+        "country_code": shop.country_code,
+        "country_name": shop.country_name,
         "zip": loc.zip,
         "phone": loc.phone,
-        "latitude": 45.5048,
-        "longitude": -122.6511,
-        "primary_locale": "en",
+        "latitude": shop.latitude,
+        "longitude": shop.longitude,
+        "primary_locale": shop.locale,
         "primary_location_id": loc.id,
-        "currency": SHOP,
-        "enabled_presentment_currencies": sorted({SHOP} | {c.currency for c in catalog.ABROAD}),
-        "iana_timezone": catalog.SHOP_TIMEZONE,
-        "timezone": "(GMT-08:00) America/Los_Angeles",
-        "money_format": "${{amount}}",
-        "money_with_currency_format": "${{amount}} USD",
-        "money_in_emails_format": "${{amount}}",
-        "money_with_currency_in_emails_format": "${{amount}} USD",
-        "weight_unit": "lb",
-        "taxes_included": False,
+        "currency": shop.currency,
+        "enabled_presentment_currencies": list(shop.presentment_currencies),
+        "iana_timezone": shop.timezone,
+        "timezone": shop.timezone_label,
+        "money_format": shop.money_format,
+        "money_with_currency_format": shop.money_with_currency_format,
+        "money_in_emails_format": shop.money_format,
+        "money_with_currency_in_emails_format": shop.money_with_currency_format,
+        "weight_unit": shop.weight_unit,
+        "taxes_included": shop.taxes_included,
         "tax_shipping": None,
-        "county_taxes": True,
+        "county_taxes": shop.county_taxes,
         "plan_name": "basic",
         "plan_display_name": "Basic",
         "has_discounts": True,
@@ -155,13 +174,13 @@ def shop_record(h: History) -> Record:
         "marketing_sms_consent_enabled_at_checkout": False,
         "transactional_sms_disabled": False,
         "auto_configure_tax_inclusivity": None,
-        "created_at": ts(h.shop_created_at),
-        "updated_at": ts(h.shop_updated_at),
-        "shop_url": SHOP_URL,
+        "created_at": shop.ts(h.shop_created_at),
+        "updated_at": shop.ts(h.shop_updated_at),
+        "shop_url": shop.shop_url,
     }
 
 
-def location_record(loc: Location) -> Record:
+def location_record(loc: Location, shop: ShopProfile) -> Record:
     return {
         "id": loc.id,
         "name": loc.name,
@@ -171,22 +190,22 @@ def location_record(loc: Location) -> Record:
         "zip": loc.zip,
         "province": loc.province,
         "province_code": loc.province_code,
-        "country": "US",
-        "country_code": "US",
-        "country_name": "United States",
-        "localized_country_name": "United States",
+        "country": shop.country_code,
+        "country_code": shop.country_code,
+        "country_name": shop.country_name,
+        "localized_country_name": shop.country_name,
         "localized_province_name": loc.province,
         "phone": loc.phone,
         "legacy": False,
         "active": True,
         "admin_graphql_api_id": gid("Location", loc.id),
-        "created_at": ts(loc.created_at),
-        "updated_at": ts(loc.created_at),
-        "shop_url": SHOP_URL,
+        "created_at": shop.ts(loc.created_at),
+        "updated_at": shop.ts(loc.created_at),
+        "shop_url": shop.shop_url,
     }
 
 
-def _variant_common(p: Product, v: Variant) -> Record:
+def _variant_common(p: Product, v: Variant, shop: ShopProfile) -> Record:
     return {
         "id": v.id,
         "product_id": p.id,
@@ -198,13 +217,13 @@ def _variant_common(p: Product, v: Variant) -> Record:
         "option1": v.title,
         "option2": None,
         "option3": None,
-        "created_at": ts(v.created_at),
-        "updated_at": ts(p.updated_at),
+        "created_at": shop.ts(v.created_at),
+        "updated_at": shop.ts(p.updated_at),
         "taxable": not v.gift_card,
         "barcode": None,
         "grams": v.grams,
-        "weight": round(v.grams / 453.592, 2),
-        "weight_unit": "lb",
+        "weight": round(v.grams / shop.grams_per_weight_unit, 2),
+        "weight_unit": shop.weight_unit,
         "inventory_item_id": v.inventory_item_id,
         "inventory_quantity": 0 if v.gift_card else 25 + v.position * 7,
         "old_inventory_quantity": 0 if v.gift_card else 25 + v.position * 7,
@@ -215,26 +234,26 @@ def _variant_common(p: Product, v: Variant) -> Record:
     }
 
 
-def product_record(p: Product) -> Record:
+def product_record(p: Product, shop: ShopProfile) -> Record:
     variants = []
     for v in p.variants:
-        rec = _variant_common(p, v)
+        rec = _variant_common(p, v, shop)
         rec["compare_at_price"] = None  # a number in products.variants[]
         variants.append(rec)
     return {
         "id": p.id,
         "title": p.title,
         "handle": p.handle,
-        "body_html": f"<p>{p.title}, made with care in Portland.</p>",
+        "body_html": f"<p>{p.title}, made with care in {shop.made_in}.</p>",
         "vendor": p.vendor,
         "product_type": p.product_type,
         "tags": p.product_type.lower(),
         "status": "active",
         "published_scope": "global",
         "template_suffix": None,
-        "created_at": ts(p.created_at),
-        "updated_at": ts(p.updated_at),
-        "published_at": ts(p.created_at),
+        "created_at": shop.ts(p.created_at),
+        "updated_at": shop.ts(p.updated_at),
+        "published_at": shop.ts(p.created_at),
         "admin_graphql_api_id": gid("Product", p.id),
         "is_gift_card": p.gift_card,
         "total_variants": len(p.variants),
@@ -250,12 +269,12 @@ def product_record(p: Product) -> Record:
         "variants": variants,
         "image": None,
         "images": [],
-        "shop_url": SHOP_URL,
+        "shop_url": shop.shop_url,
     }
 
 
-def variant_record(p: Product, v: Variant) -> Record:
-    rec = _variant_common(p, v)
+def variant_record(p: Product, v: Variant, shop: ShopProfile) -> Record:
+    rec = _variant_common(p, v, shop)
     rec.update(
         {
             "compare_at_price": None,  # a string in product_variants
@@ -264,7 +283,7 @@ def variant_record(p: Product, v: Variant) -> Record:
             "tracked": not v.gift_card,
             "image_src": None,
             "image_url": None,
-            "shop_url": SHOP_URL,
+            "shop_url": shop.shop_url,
         }
     )
     return rec
@@ -316,16 +335,17 @@ def customer_address(c: Customer) -> Record:
     }
 
 
-def _consent(c: Customer) -> Record:
+def _consent(c: Customer, shop: ShopProfile) -> Record:
     return {
         "state": "subscribed" if c.accepts_marketing else "not_subscribed",
         "opt_in_level": "single_opt_in",
-        "consent_updated_at": ts(c.created_at) if c.accepts_marketing else None,
+        "consent_updated_at": shop.ts(c.created_at) if c.accepts_marketing else None,
     }
 
 
 def customer_record(
     c: Customer,
+    shop: ShopProfile,
     *,
     orders_count: int,
     total_spent: Decimal,
@@ -345,22 +365,22 @@ def customer_record(
         "tax_exempt": False,
         "tax_exemptions": None,
         "tags": "",
-        "currency": SHOP,
+        "currency": shop.currency,
         "orders_count": orders_count,
         "total_spent": num(total_spent),
         "last_order_id": last_order.id if last_order else None,
         "last_order_name": f"#{last_order.number}" if last_order else None,
         "accepts_marketing": c.accepts_marketing,
-        "accepts_marketing_updated_at": ts(c.created_at),
+        "accepts_marketing_updated_at": shop.ts(c.created_at),
         "marketing_opt_in_level": "single_opt_in" if c.accepts_marketing else None,
-        "email_marketing_consent": _consent(c),
+        "email_marketing_consent": _consent(c, shop),
         "sms_marketing_consent": None,
         "admin_graphql_api_id": gid("Customer", c.id),
         "default_address": customer_address(c),
         "addresses": [customer_address(c)],
-        "created_at": ts(c.created_at),
-        "updated_at": ts(updated_at),
-        "shop_url": SHOP_URL,
+        "created_at": shop.ts(c.created_at),
+        "updated_at": shop.ts(updated_at),
+        "shop_url": shop.shop_url,
     }
 
 
@@ -368,6 +388,7 @@ def _order_customer(o: Order) -> Record | None:
     c = o.customer
     if c is None:
         return None
+    shop = o.shop
     return {
         "id": c.id,
         "email": c.email,
@@ -381,16 +402,16 @@ def _order_customer(o: Order) -> Record | None:
         "tax_exempt": False,
         "tax_exemptions": [],
         "tags": "",
-        "currency": SHOP,
+        "currency": shop.currency,
         "accepts_marketing": c.accepts_marketing,
-        "accepts_marketing_updated_at": ts(c.created_at),
+        "accepts_marketing_updated_at": shop.ts(c.created_at),
         "marketing_opt_in_level": "single_opt_in" if c.accepts_marketing else None,
-        "email_marketing_consent": {**_consent(c), "consent_collected_from": "SHOPIFY"},
+        "email_marketing_consent": {**_consent(c, shop), "consent_collected_from": "SHOPIFY"},
         "sms_marketing_consent": None,
         "admin_graphql_api_id": gid("Customer", c.id),
         "default_address": customer_address(c),
-        "created_at": ts(c.created_at),
-        "updated_at": ts(o.processed_at),
+        "created_at": shop.ts(c.created_at),
+        "updated_at": shop.ts(o.processed_at),
     }
 
 
@@ -437,7 +458,7 @@ def _line_item(
         "quantity": line.quantity,
         "price": num(line.price),
         "price_set": money_set(o, line.price),
-        "pre_tax_price": num(line.net),
+        "pre_tax_price": num(line.net - line.tax if o.taxes_included else line.net),
         "total_discount": num(line.discount),
         "total_discount_set": money_set(o, line.discount),
         "gift_card": line.gift_card,
@@ -454,10 +475,68 @@ def _line_item(
         "discount_allocations": _allocations(o, line.allocations, num if refund_item else txt),
     }
     if not refund_item:
-        rec["duties"] = []
+        rec["duties"] = [_duty(o, d) for d in line.duties] if line.duties else []
         rec["origin_location"] = None
         rec["destination_location"] = None
     return rec
+
+
+def _duty(o: Order, d: Duty) -> Record:
+    """A line's duty as the REST API gives it (amounts as strings, id a string)."""
+    money = money_set(o, d.amount, txt)
+    return {
+        "id": str(d.id),
+        "harmonized_system_code": d.hs_code,
+        "country_code_of_origin": d.origin,
+        "shop_money": money["shop_money"],
+        "presentment_money": money["presentment_money"],
+        "tax_lines": [],
+        "admin_graphql_api_id": gid("Duty", d.id),
+    }
+
+
+def _tip_item(o: Order, tip: Tip) -> Record:
+    """A tip: a line item without product, variant, tax or discount (Shopify's REST)."""
+    return {
+        "id": tip.id,
+        "admin_graphql_api_id": gid("LineItem", tip.id),
+        "variant_id": None,
+        "product_id": None,
+        "title": "Tip",
+        "variant_title": None,
+        "name": "Tip",
+        "sku": None,
+        "vendor": None,
+        "quantity": 1,
+        "price": num(tip.amount),
+        "price_set": money_set(o, tip.amount),
+        "pre_tax_price": num(tip.amount),
+        "total_discount": 0.0,
+        "total_discount_set": money_set(o, ZERO),
+        "gift_card": False,
+        "taxable": False,
+        "requires_shipping": False,
+        "grams": 0,
+        "product_exists": False,
+        "fulfillable_quantity": 0,
+        "fulfillment_service": "manual",
+        "fulfillment_status": None,
+        "variant_inventory_management": None,
+        "properties": [],
+        "tax_lines": [],
+        "discount_allocations": [],
+        "duties": [],
+        "origin_location": None,
+        "destination_location": None,
+        # present only on tips, undeclared in the connector's schema
+        "tip_payment_gateway": o.gateway,
+        "tip_payment_method": "card" if o.gateway == "shopify_payments" else o.gateway,
+    }
+
+
+def _duties_text(o: Order, amount: Decimal) -> str:
+    """`original_total_duties_set` / `current_total_duties_set`: JSON text in the schema."""
+    return json.dumps(money_set(o, amount, txt), separators=(",", ":"))
 
 
 def _refund_transaction(o: Order, r: Refund) -> Record:
@@ -481,8 +560,8 @@ def _refund_transaction(o: Order, r: Refund) -> Record:
         "source_name": "web",
         "test": o.test,
         "payment_id": f"r{r.transaction_id}",
-        "created_at": ts(r.at),
-        "processed_at": ts(r.at),
+        "created_at": o.shop.ts(r.at),
+        "processed_at": o.shop.ts(r.at),
     }
 
 
@@ -514,8 +593,8 @@ def _refund_body(o: Order, r: Refund, *, embedded: bool) -> Record:
         "note": r.note,
         "restock": r.restock,
         "user_id": None,
-        "created_at": ts(r.at),
-        "processed_at": ts(r.at),
+        "created_at": o.shop.ts(r.at),
+        "processed_at": o.shop.ts(r.at),
         "refund_line_items": lines,
         "order_adjustments": [
             {
@@ -532,16 +611,25 @@ def _refund_body(o: Order, r: Refund, *, embedded: bool) -> Record:
             for a in r.adjustments
         ],
         "transactions": [_refund_transaction(o, r)],
-        "duties": [] if embedded else None,
+        "duties": _refund_duties(o, r, embedded),
     }
+
+
+def _refund_duties(o: Order, r: Refund, embedded: bool) -> Any:
+    """The duties a refund paid back: a list in orders.refunds[], JSON text (the string
+    "[]" when there are none) in order_refunds, as the connector types them."""
+    duties = [{"duty_id": rd.duty.id, "amount_set": money_set(o, rd.amount)} for rd in r.duties]
+    if embedded:
+        return duties
+    return json.dumps(duties, separators=(",", ":"))
 
 
 def refund_record(o: Order, r: Refund) -> Record:
     """One order_refunds record."""
     rec = _refund_body(o, r, embedded=False)
     rec["return"] = None
-    rec["total_duties_set"] = money_set(o, ZERO)
-    rec["shop_url"] = SHOP_URL
+    rec["total_duties_set"] = money_set(o, r.duty)
+    rec["shop_url"] = o.shop.shop_url
     return rec
 
 
@@ -570,27 +658,29 @@ def order_status(o: Order, cutoff: datetime) -> dict[str, Any]:
     else:
         status = "paid"
     qty: dict[int, int] = {}
-    sub = tax = ZERO
-    ship = ship_tax = ZERO
+    sub = tax = adjusted_tax = duties_back = ZERO
     for r in refunds:
         for rl in r.lines:
             qty[rl.line.id] = qty.get(rl.line.id, 0) + rl.quantity
             sub += rl.subtotal
             tax += rl.tax
         for a in r.adjustments:
-            if a.kind == "shipping_refund":
-                ship -= a.amount
-                ship_tax -= a.tax_amount
+            adjusted_tax += a.tax_amount  # negative when tax was paid back
+        if r.duties:
+            duties_back += r.duty
+    # after refunds: the price less every refund transaction, the tax less every refunded tax
     current_sub = o.subtotal_price - sub
-    current_tax = o.total_tax - tax - ship_tax
-    current_ship = o.shipping_price - o.shipping_discounts - ship
+    current_tax = o.total_tax - tax + adjusted_tax
+    current_price = o.total_price - refunded
+    current_duties = o.total_duties - duties_back
     current_disc = o.shipping_discounts
     for line in o.lines:
         left = line.quantity - qty.get(line.id, 0)
         current_disc += (line.discount * left / line.quantity).quantize(Decimal("0.01"))
     if cancelled:  # whatever was not refunded is removed from the order
         current_sub = sum((x.gross for x in o.lines if x.gift_card), ZERO)
-        current_tax = current_ship = current_disc = ZERO
+        current_tax = current_disc = current_duties = ZERO
+        current_price = current_sub
     return {
         "financial_status": status,
         "paid": paid,
@@ -598,7 +688,8 @@ def order_status(o: Order, cutoff: datetime) -> dict[str, Any]:
         "current_subtotal_price": current_sub,
         "current_total_tax": current_tax,
         "current_total_discounts": current_disc,
-        "current_total_price": current_sub + current_ship + current_tax,
+        "current_total_price": current_price,
+        "current_total_duties": current_duties,
         "refunded_qty": qty,
         "refunds": refunds,
     }
@@ -622,6 +713,10 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         )
         for line in o.lines
     ]
+    lines += [_tip_item(o, tip) for tip in o.tips]
+    shop = o.shop
+    ts = shop.ts
+    duties = any(line.duties for line in o.lines)
     codes = []
     for app in o.applications:
         if app.type != "discount_code":
@@ -659,7 +754,7 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         "deleted_description": f"Order #{o.number} was deleted." if deleted else None,
         "financial_status": st["financial_status"],
         "fulfillment_status": "fulfilled" if fulfilled else None,
-        "currency": SHOP,
+        "currency": shop.currency,
         "presentment_currency": o.currency,
         "source_name": o.source_name,
         "source_identifier": None,
@@ -672,7 +767,7 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         "app_id": 580111 if o.source_name == "web" else 1354745,
         "browser_ip": None,
         "client_details": None,
-        "customer_locale": "en-US" if o.currency == SHOP else "en",
+        "customer_locale": shop.home_locale if o.currency == shop.currency else "en",
         "buyer_accepts_marketing": bool(o.customer and o.customer.accepts_marketing),
         "cart_token": None,
         "checkout_id": None,
@@ -685,12 +780,12 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         "note_attributes": [],
         "tags": tags,
         "tax_exempt": False,
-        "taxes_included": False,
+        "taxes_included": o.taxes_included,
         "estimated_taxes": False,
         "duties_included": False,
         "payment_gateway_names": [o.gateway],
         "payment_terms": None,
-        "order_status_url": f"https://{catalog.SHOP_DOMAIN}/orders/{o.token}/authenticate",
+        "order_status_url": f"https://{shop.myshopify_domain}/orders/{o.token}/authenticate",
         "total_line_items_price": num(o.total_line_items_price),
         "total_line_items_price_set": money_set(o, o.total_line_items_price),
         "total_discounts": num(o.total_discounts),
@@ -702,9 +797,11 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         "total_tax_set": money_set(o, o.total_tax),
         "total_price": num(o.total_price),
         "total_price_set": money_set(o, o.total_price),
-        "total_price_usd": num(o.total_price),
+        "total_price_usd": num(
+            o.total_price if shop.usd_rate == ONE else cents(o.total_price * shop.usd_rate)
+        ),
         "total_outstanding": num(outstanding),
-        "total_tip_received": 0.0,
+        "total_tip_received": num(o.total_tips),
         "total_weight": sum(x.variant.grams * x.quantity for x in o.lines),
         "current_subtotal_price": num(st["current_subtotal_price"]),
         "current_subtotal_price_set": money_set(o, st["current_subtotal_price"]),
@@ -714,8 +811,8 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         "current_total_tax_set": money_set(o, st["current_total_tax"]),
         "current_total_price": num(st["current_total_price"]),
         "current_total_price_set": money_set(o, st["current_total_price"]),
-        "current_total_duties_set": None,
-        "original_total_duties_set": None,
+        "current_total_duties_set": _duties_text(o, st["current_total_duties"]) if duties else None,
+        "original_total_duties_set": _duties_text(o, o.total_duties) if duties else None,
         "tax_lines": _tax_lines(o, _summed_tax_lines(o)),
         "discount_applications": [
             {
@@ -756,7 +853,7 @@ def order_record(o: Order, cutoff: datetime) -> Record:
         "customer": _order_customer(o),
         "fulfillments": [],
         "refunds": [_refund_body(o, r, embedded=True) for r in refunds],
-        "shop_url": SHOP_URL,
+        "shop_url": shop.shop_url,
     }
 
 
@@ -765,6 +862,7 @@ def _transaction(
     o: Order, id_: int, kind: str, amount: Decimal, at: datetime, parent: int | None
 ) -> Record:
     pres = presentment(o, amount)
+    shop = o.shop
     return {
         "id": id_,
         "admin_graphql_api_id": gid("OrderTransaction", id_),
@@ -777,7 +875,7 @@ def _transaction(
         "amount": num(pres),
         "currency": o.currency,
         "amount_set": {
-            "shop_money": {"amount": num(amount), "currency": SHOP},
+            "shop_money": {"amount": num(amount), "currency": shop.currency},
             "presentment_money": {"amount": num(pres), "currency": o.currency},
         },
         "authorization": f"ch_{id_:x}" if o.gateway != "Bank Deposit" else None,
@@ -788,9 +886,9 @@ def _transaction(
         "error_code": None,
         "source_name": "web",
         "payment_id": f"c{o.id}.{id_ % 1000}",
-        "created_at": ts(at),
-        "processed_at": ts(at),
-        "shop_url": SHOP_URL,
+        "created_at": shop.ts(at),
+        "processed_at": shop.ts(at),
+        "shop_url": shop.shop_url,
     }
 
 
@@ -804,3 +902,62 @@ def transaction_events(o: Order) -> Iterator[tuple[datetime, Record]]:
             r.at,
             _transaction(o, r.transaction_id, "refund", r.amount, r.at, o.sale_transaction_id),
         )
+
+
+# ---- order_agreements (Shopify's ledger, GraphQL bulk) -----------------------------------------
+def utc(at: datetime) -> str:
+    """GraphQL's own timestamps, as source-shopify passes them on: UTC with `Z`."""
+    return at.astimezone(UTC).isoformat(timespec="seconds")[:-6] + "Z"
+
+
+def _sale(currency: str, s: Sale) -> Record:
+    money = _SHOP_MONEY.get
+    amounts = []
+    for value in (s.total, s.discount_after_taxes, s.discount_before_taxes, s.tax):
+        found = money((value, currency))
+        amounts.append(found if found is not None else shop_money(currency, value))
+    rec: Record = {
+        "quantity": s.quantity,
+        "id": s.id,
+        "action_type": s.action,
+        "line_type": s.line_type,
+        "total_amount": amounts[0],
+        "total_discount_amount_after_taxes": amounts[1],
+        "total_discount_amount_before_taxes": amounts[2],
+        "total_tax_amount": amounts[3],
+    }
+    if s.line_id is not None:  # only ProductSale asks for its line item
+        rec["line_item"] = {
+            "id": s.line_id,
+            "admin_graphql_api_id": f"gid://shopify/LineItem/{s.line_id}",
+        }
+    rec["admin_graphql_api_id"] = f"gid://shopify/Sale/{s.id}"
+    return rec
+
+
+def _agreement(currency: str, a: Agreement) -> Record:
+    return {
+        "id": a.id,
+        # source-shopify turns GraphQL's `...Z` into RFC 3339 with an offset (UTC)
+        "happened_at": a.at.astimezone(UTC).isoformat(timespec="seconds"),
+        "reason": a.reason,
+        "sales": [_sale(currency, s) for s in a.sales],
+        "admin_graphql_api_id": f"gid://shopify/SalesAgreement/{a.id}",
+    }
+
+
+def agreements_record(o: Order, cutoff: datetime) -> Record:
+    """One order_agreements record: the order's agreements as of `cutoff`, as source-shopify
+    4.3.0 emits them (no `__typename`: its bulk record producer pops it from every node;
+    `agreements` would be `{}`, not `[]`, for an order without any, which Shopify never
+    has: every order has its ORDER agreement)."""
+    currency = o.shop.currency
+    agreements = [_agreement(currency, a) for a in o.agreements if a.at < cutoff]
+    return {
+        "id": o.id,
+        "created_at": utc(o.processed_at),
+        "updated_at": utc(o.updated_at(cutoff)),
+        "admin_graphql_api_id": gid("Order", o.id),
+        "agreements": agreements or {},
+        "shop_url": o.shop.shop_url,
+    }

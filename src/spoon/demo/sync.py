@@ -6,6 +6,9 @@ cutoff is the end of its `until` day in the shop's zone. The sync state (config,
 `until`, sync counter) lives in the lake at `{lake}/_state/demo/{namespace}.json`. The same
 seed and the same sequence of `until`s give a byte-identical lake: `_airbyte_extracted_at`
 is the cutoff itself, never the wall clock.
+
+`order_agreements` (Shopify's ledger, a GraphQL bulk stream in source-shopify) is emitted
+like orders: one record per order whenever the order changed, while it is not deleted.
 """
 
 from __future__ import annotations
@@ -21,25 +24,16 @@ from pathlib import Path
 from typing import Any
 
 from spoon.demo import records as rec
-from spoon.demo.history import History, day_cutoff
+from spoon.demo import shops
+from spoon.demo.history import History
 from spoon.demo.model import ZERO, Customer, DemoConfig, Order
 from spoon.demo.truth import DailyTruth
 from spoon.errors import LakeError, SpoonError
-from spoon.lake import Lake
+from spoon.lake import STREAMS, Lake
 
-STREAMS = (
-    "shop",
-    "locations",
-    "products",
-    "product_variants",
-    "customers",
-    "orders",
-    "order_refunds",
-    "transactions",
-)
 STATE_VERSION = 1
 #: Records per Parquet file; orders are large (nested lines, refunds), so fewer per file.
-CHUNK = {"orders": 5_000, "order_refunds": 20_000}
+CHUNK = {"orders": 5_000, "order_refunds": 20_000, "order_agreements": 20_000}
 DEFAULT_CHUNK = 50_000
 MAX_ORDERS = 5_000_000
 
@@ -161,6 +155,7 @@ def _write_state(lake: Lake, namespace: str, state: dict[str, Any]) -> None:
 
 # ---- the sync ----------------------------------------------------------------------------
 def _check(config: DemoConfig, until: date) -> None:
+    shops.profile(config.profile)  # a wrong profile name: one line
     if config.orders < 1 or config.orders > MAX_ORDERS:
         raise SpoonError(
             f"demo orders={config.orders} is out of range; use 1..{MAX_ORDERS:,} "
@@ -187,17 +182,19 @@ def extract_demo(
     days: int,
     start: date,
     until: date | None = None,
+    profile: str = "us",
 ) -> DemoReport:
     """One sync of the demo shop as of `until` (default: its last day) into the lake."""
-    config = DemoConfig(seed=seed, orders=orders, days=days, start=start)
+    config = DemoConfig(seed=seed, orders=orders, days=days, start=start, profile=profile)
     until = until or config.start + timedelta(days=config.days - 1)
     _check(config, until)
+    shop = shops.profile(config.profile)
     lake = Lake(lake_url)
     state = read_state(lake, namespace)
     truth_dir = Path(truth_dir)
     if state is not None:
         if state["config"] != config.as_dict():
-            had = ", ".join(f"{k}={v}" for k, v in state["config"].items())
+            had = ", ".join(f"{k}={v}" for k, v in {"profile": "us", **state["config"]}.items())
             raise SpoonError(
                 f"the lake {lake_url} already holds a demo shop made with {had}; "
                 "use the same settings, another SPOON_LAKE_URL, or `make clean`"
@@ -217,11 +214,14 @@ def extract_demo(
                 report.truth_path = truth
             return report
 
+    raw_id_seed = f"spoon-demo/{seed}/{orders}/{days}/{start.isoformat()}/{namespace}"
+    if shop.key != "us":
+        raw_id_seed += f"/{shop.key}"
     sync = _Sync(
         sync_id=int(state["sync_id"]) + 1 if state else 1,
-        since=day_cutoff(date.fromisoformat(state["until"])) if state else None,
-        cutoff=day_cutoff(until),
-        raw_id_seed=f"spoon-demo/{seed}/{orders}/{days}/{start.isoformat()}/{namespace}",
+        since=shop.day_cutoff(date.fromisoformat(state["until"])) if state else None,
+        cutoff=shop.day_cutoff(until),
+        raw_id_seed=raw_id_seed,
     )
     report = _run(lake, namespace, truth_dir, config, until, sync)
     _write_state(
@@ -239,8 +239,9 @@ def extract_demo(
 
 
 def _truth_only(config: DemoConfig, until: date, truth_dir: Path) -> Path:
-    cutoff = day_cutoff(until)
-    truth = DailyTruth()
+    shop = shops.profile(config.profile)
+    cutoff = shop.day_cutoff(until)
+    truth = DailyTruth(shop)
     for order in History(config).orders(until=cutoff):
         truth.add(order, cutoff)
     return truth.write(truth_dir)
@@ -250,6 +251,7 @@ def _run(
     lake: Lake, namespace: str, truth_dir: Path, config: DemoConfig, until: date, sync: _Sync
 ) -> DemoReport:
     history = History(config)
+    shop = history.shop
     writers = {s: _StreamWriter(lake, namespace, s, sync) for s in STREAMS}
     cutoff = sync.cutoff
 
@@ -257,17 +259,17 @@ def _run(
     if sync.new(history.shop_updated_at):
         writers["shop"].add(rec.shop_record(history))
     writers["locations"].extend(
-        rec.location_record(loc) for loc in history.locations if sync.new(loc.created_at)
+        rec.location_record(loc, shop) for loc in history.locations if sync.new(loc.created_at)
     )
     for product in history.products:
         if sync.new(product.updated_at):
-            writers["products"].add(rec.product_record(product))
+            writers["products"].add(rec.product_record(product, shop))
             writers["product_variants"].extend(
-                rec.variant_record(product, v) for v in product.variants
+                rec.variant_record(product, v, shop) for v in product.variants
             )
 
-    # orders, refunds and transactions in one pass; customers and truth accumulate
-    truth = DailyTruth()
+    # orders, refunds, transactions and agreements in one pass; customers and truth accumulate
+    truth = DailyTruth(shop)
     # customer index -> [count, spent, last order, when count or spent last changed]
     stats: dict[int, list[Any]] = {}
     for order in history.orders(until=cutoff):
@@ -276,6 +278,8 @@ def _run(
             _count(stats, order, cutoff)
         if sync.new(order.updated_at(cutoff)):
             writers["orders"].add(rec.order_record(order, cutoff))
+            if order.deleted_at is None or order.deleted_at >= cutoff:  # GraphQL: no deleted
+                writers["order_agreements"].add(rec.agreements_record(order, cutoff))
         for refund in order.refunds:
             if sync.new(refund.at):
                 writers["order_refunds"].add(rec.refund_record(order, refund))
@@ -290,6 +294,7 @@ def _run(
             writers["customers"].add(
                 rec.customer_record(
                     customer,
+                    shop,
                     orders_count=count,
                     total_spent=spent,
                     last_order=last,

@@ -1,8 +1,19 @@
-"""Ground truth: the seven money metrics per shop-local day, from the generator's objects.
+"""Ground truth: the money metrics per shop-local day, from the shop's own ledger.
 
-Implements docs/metrics.md directly on the demo shop's own `Order` objects (Decimal, shop
-currency), never on the records written to the lake. "As of a cutoff" means the shop as
-the sync at that cutoff sees it: events before the cutoff only.
+Computed from the sales agreements the generator emits as `order_agreements` (Shopify's
+ledger: one sale per line, shipping line, duty, tip and adjustment, per event), never from
+the REST records' decomposition the dbt models use (lines, tax lines, refund lines,
+adjustments): a wrong rule in the models cannot also be in the truth. The demo's tests
+check the ledger against the money that moved (transactions) and against the orders'
+`current_*` totals. "As of a cutoff" means the shop as the sync at that cutoff sees it:
+events before the cutoff only; test and deleted orders count nothing.
+
+Per sale (docs/metrics.md, "Metrics from the ledger"), on the shop-local day it happened:
+PRODUCT ordered: gross += amount without tax + its discount before taxes, discounts += that
+discount; PRODUCT returned and ADJUSTMENT: returns += -(amount without tax); SHIPPING:
+shipping += amount without tax; DUTY: duties += amount without tax; every tax to taxes;
+TIP: tips (outside total sales); GIFT_CARD: nothing. Net = gross - discounts - returns,
+total = net + shipping + duties + taxes.
 """
 
 from __future__ import annotations
@@ -15,9 +26,10 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from spoon.demo.history import local_date
 from spoon.demo.model import ZERO, Order
+from spoon.demo.shops import ShopProfile
 
+#: The CSV's columns: the first nine as they always were, duties and tips appended.
 COLUMNS = (
     "date_day",
     "orders",
@@ -28,17 +40,21 @@ COLUMNS = (
     "shipping",
     "taxes",
     "total_sales",
+    "duties",
+    "tips",
 )
 
 
-@dataclass
+@dataclass(slots=True)
 class Day:
     orders: int = 0
     gross_sales: Decimal = ZERO
     discounts: Decimal = ZERO
     returns: Decimal = ZERO
     shipping: Decimal = ZERO
+    duties: Decimal = ZERO
     taxes: Decimal = ZERO
+    tips: Decimal = ZERO
 
     @property
     def net_sales(self) -> Decimal:
@@ -46,70 +62,55 @@ class Day:
 
     @property
     def total_sales(self) -> Decimal:
-        return self.net_sales + self.shipping + self.taxes
+        return self.net_sales + self.shipping + self.duties + self.taxes
 
 
 @dataclass
 class DailyTruth:
+    shop: ShopProfile
     days: dict[date, Day] = field(default_factory=dict)
 
     def _day(self, at: datetime) -> Day:
-        key = local_date(at)
+        key = self.shop.local_date(at)
         day = self.days.get(key)
         if day is None:
             day = self.days[key] = Day()
         return day
 
     def add(self, order: Order, cutoff: datetime) -> None:
-        """Book one order's events before `cutoff` (test and deleted orders: nothing)."""
+        """Book one order's sales before `cutoff` (test and deleted orders: nothing)."""
         if order.processed_at >= cutoff or order.test:
             return
         if order.deleted_at is not None and order.deleted_at < cutoff:
             return
-        merch = [line for line in order.lines if not line.gift_card]
-        sale = self._day(order.processed_at)
-        sale.orders += 1
-        for line in merch:
-            sale.gross_sales += line.gross
-            sale.discounts += line.discount
-            sale.taxes += line.tax
-        for ship in order.shipping_lines:
-            sale.shipping += ship.net
-            sale.taxes += ship.tax
-
-        refunds = order.refunds_before(cutoff)
-        refunded_sub: dict[int, Decimal] = {}
-        refunded_tax: dict[int, Decimal] = {}
-        ship_refunded = ship_tax_refunded = ZERO
-        for refund in refunds:
-            day = self._day(refund.at)
-            for rl in refund.lines:
-                if rl.line.gift_card:
-                    continue
-                day.returns += rl.subtotal
-                day.taxes -= rl.tax
-                refunded_sub[rl.line.id] = refunded_sub.get(rl.line.id, ZERO) + rl.subtotal
-                refunded_tax[rl.line.id] = refunded_tax.get(rl.line.id, ZERO) + rl.tax
-            for adj in refund.adjustments:
-                if adj.kind == "shipping_refund":
-                    day.shipping += adj.amount
-                    day.taxes += adj.tax_amount
-                    ship_refunded += adj.amount
-                    ship_tax_refunded += adj.tax_amount
-                elif adj.kind == "refund_discrepancy":
-                    day.returns -= adj.amount
-                    day.taxes += adj.tax_amount
-
-        if order.cancelled_at is not None and order.cancelled_at < cutoff:
-            day = self._day(order.cancelled_at)
-            for line in merch:
-                day.returns += line.net - refunded_sub.get(line.id, ZERO)
-                day.taxes -= line.tax - refunded_tax.get(line.id, ZERO)
-            if order.shipping_lines:
-                ship_net = sum((s.net for s in order.shipping_lines), ZERO)
-                ship_tax = sum((s.tax for s in order.shipping_lines), ZERO)
-                day.shipping -= ship_net + ship_refunded
-                day.taxes -= ship_tax + ship_tax_refunded
+        self._day(order.processed_at).orders += 1
+        for agreement in order.agreements:  # in time order
+            if agreement.at >= cutoff:
+                break
+            day = self._day(agreement.at)
+            for sale in agreement.sales:
+                kind = sale.line_type
+                net = sale.total - sale.tax
+                if kind == "PRODUCT":
+                    if sale.action == "RETURN":
+                        day.returns -= net
+                    else:
+                        day.gross_sales += net + sale.discount_before_taxes
+                        day.discounts += sale.discount_before_taxes
+                    day.taxes += sale.tax
+                elif kind == "SHIPPING":
+                    day.shipping += net
+                    day.taxes += sale.tax
+                elif kind == "DUTY":
+                    day.duties += net
+                    day.taxes += sale.tax
+                elif kind == "ADJUSTMENT":
+                    day.returns -= net
+                    day.taxes += sale.tax
+                elif kind == "TIP":
+                    day.tips += sale.total
+                elif kind != "GIFT_CARD":  # pragma: no cover - the demo emits no other kind
+                    raise ValueError(f"unknown ledger line type {kind!r}")
 
     def rows(self) -> list[dict[str, str]]:
         out = []
@@ -126,6 +127,8 @@ class DailyTruth:
                     "shipping": f"{d.shipping:.2f}",
                     "taxes": f"{d.taxes:.2f}",
                     "total_sales": f"{d.total_sales:.2f}",
+                    "duties": f"{d.duties:.2f}",
+                    "tips": f"{d.tips:.2f}",
                 }
             )
         return out

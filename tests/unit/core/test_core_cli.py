@@ -46,6 +46,20 @@ def test_wrong_setting_is_one_line_and_exit_2(tmp_path: Path) -> None:
     assert not (tmp_path / "data").exists(), "no work may start before settings are valid"
 
 
+def test_wrong_option_value_is_one_line_and_exit_2(tmp_path: Path) -> None:
+    for args, fragment in (
+        (("extract", "--source", "demo", "--profile", "fr"), "'fr' is not a demo profile"),
+        (("demo", "--profile", "fr"), "use us or eu"),
+        (("extract", "--start", "2025-13-01"), "--start"),
+    ):
+        out = _run(*args, cwd=tmp_path)
+        assert out.returncode == 2, out
+        lines = [ln for ln in out.stderr.splitlines() if ln.strip()]
+        assert len(lines) == 1 and fragment in lines[0], out.stderr
+        assert "Traceback" not in out.stderr
+    assert not (tmp_path / "data").exists()
+
+
 def test_summary_without_warehouse_says_how_to_fix(tmp_path: Path) -> None:
     out = _run("summary", cwd=tmp_path)
     assert out.returncode == 1

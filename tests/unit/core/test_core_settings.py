@@ -41,6 +41,7 @@ def test_defaults_are_embedded() -> None:
         ("SPOON_DEMO_ORDERS", "many", "SPOON_DEMO_ORDERS='many' is invalid"),
         ("SPOON_LAKE_URL", "ftp://x/y", "SPOON_LAKE_URL='ftp://x/y' is invalid"),
         ("SPOON_DEMO_START", "2025-13-01", "SPOON_DEMO_START"),
+        ("SPOON_DEMO_PROFILE", "fr", "SPOON_DEMO_PROFILE='fr' is invalid: Input should be 'us' or"),
     ],
 )
 def test_bad_setting_is_one_line(
@@ -69,3 +70,12 @@ def test_dotenv_file_is_read(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) ->
     finally:
         monkeypatch.delenv("SPOON_ENV_FILE")
         importlib.reload(mod)
+
+
+def test_demo_orders_default_to_the_profiles_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    assert load_settings().demo_order_count == 20_000
+    assert load_settings(demo_profile="eu").demo_order_count == 2_000
+    monkeypatch.setenv("SPOON_DEMO_PROFILE", "eu")
+    monkeypatch.setenv("SPOON_DEMO_ORDERS", "123")
+    s = load_settings()
+    assert (s.demo_profile, s.demo_order_count) == ("eu", 123)

@@ -20,6 +20,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from spoon.demo import DemoReport, extract_demo
+from spoon.demo.shops import PROFILES, ShopProfile
 from spoon.lake import STREAMS
 
 REPO = Path(__file__).resolve().parents[3]
@@ -28,6 +29,18 @@ NAMESPACE = "shopify"
 PARAMS: dict[str, Any] = {"seed": 7, "orders": 300, "days": 120, "start": date(2025, 9, 1)}
 LAST_DAY = PARAMS["start"] + timedelta(days=PARAMS["days"] - 1)
 FIRST_UNTIL = date(2025, 11, 22)  # first sync of the two-sync lake: orders straddle it
+#: A small tax-inclusive EU shop (Berlin): eight months across both DST changes (26 Oct 2025,
+#: 29 Mar 2026), enough orders for the natural cases (export, duties, tips) besides the
+#: scripted ones.
+EU_PARAMS: dict[str, Any] = {
+    "seed": 7,
+    "orders": 500,
+    "days": 240,
+    "start": date(2025, 9, 1),
+    "profile": "eu",
+}
+EU_LAST_DAY = EU_PARAMS["start"] + timedelta(days=EU_PARAMS["days"] - 1)
+EU_FIRST_UNTIL = date(2026, 1, 10)
 
 
 def schemas_dir() -> Path:
@@ -54,6 +67,7 @@ class DemoLake:
 
     root: Path
     truth_dir: Path
+    params: dict[str, Any] = field(default_factory=lambda: dict(PARAMS))
     reports: list[DemoReport] = field(default_factory=list)
     snapshots: list[dict[str, str]] = field(default_factory=list)  # hashes after each sync
     _rows: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
@@ -62,10 +76,18 @@ class DemoLake:
     def truth_file(self) -> Path:
         return self.truth_dir / "daily_sales.csv"
 
+    @property
+    def shop(self) -> ShopProfile:
+        return PROFILES[self.params.get("profile", "us")]
+
+    @property
+    def last_day(self) -> date:
+        return self.params["start"] + timedelta(days=self.params["days"] - 1)
+
     def sync(self, until: date | None = None, **overrides: Any) -> DemoReport:
-        params = {**PARAMS, **overrides}
+        params = {**self.params, **overrides}
         report = extract_demo(
-            str(self.root), NAMESPACE, self.truth_dir, until=until or LAST_DAY, **params
+            str(self.root), NAMESPACE, self.truth_dir, until=until or self.last_day, **params
         )
         self.reports.append(report)
         self.snapshots.append(self.hashes())
@@ -128,10 +150,10 @@ class DemoLake:
 
 
 @pytest.fixture(scope="session")
-def make_lake(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], DemoLake]:
-    def make(name: str) -> DemoLake:
+def make_lake(tmp_path_factory: pytest.TempPathFactory) -> Callable[..., DemoLake]:
+    def make(name: str, params: dict[str, Any] | None = None) -> DemoLake:
         base = tmp_path_factory.mktemp(name)
-        return DemoLake(root=base / "lake", truth_dir=base / "truth")
+        return DemoLake(root=base / "lake", truth_dir=base / "truth", params=dict(params or PARAMS))
 
     return make
 
@@ -153,6 +175,23 @@ def two_syncs(make_lake: Callable[[str], DemoLake]) -> DemoLake:
     return lake
 
 
+@pytest.fixture(scope="session")
+def eu_shop(make_lake: Callable[..., DemoLake]) -> DemoLake:
+    """The small tax-inclusive EU shop, synced once up to its last day."""
+    lake = make_lake("eu-full", EU_PARAMS)
+    lake.sync()
+    return lake
+
+
+@pytest.fixture(scope="session")
+def eu_two_syncs(make_lake: Callable[..., DemoLake]) -> DemoLake:
+    """The EU shop synced twice: up to EU_FIRST_UNTIL, then up to its last day."""
+    lake = make_lake("eu-two-syncs", EU_PARAMS)
+    lake.sync(EU_FIRST_UNTIL)
+    lake.sync(EU_LAST_DAY)
+    return lake
+
+
 @pytest.fixture()
 def demo() -> SimpleNamespace:
     """The constants and helpers above, for test modules (importlib mode cannot import conftest)."""
@@ -163,6 +202,10 @@ def demo() -> SimpleNamespace:
         PARAMS=PARAMS,
         LAST_DAY=LAST_DAY,
         FIRST_UNTIL=FIRST_UNTIL,
+        EU_PARAMS=EU_PARAMS,
+        EU_LAST_DAY=EU_LAST_DAY,
+        EU_FIRST_UNTIL=EU_FIRST_UNTIL,
+        PROFILES=PROFILES,
         schemas_dir=schemas_dir,
         sha256=sha256,
         parse_ts=parse_ts,

@@ -23,7 +23,6 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT7
 
-from spoon.demo.history import day_cutoff
 from spoon.lake import FILE_RE, STREAMS, Lake
 
 if TYPE_CHECKING:
@@ -124,18 +123,20 @@ def test_make_test_fetches_the_schemas_first(demo: SimpleNamespace) -> None:
 
 
 # ---- the records ------------------------------------------------------------------------------
-@pytest.fixture(params=["full_shop", "two_syncs"])
+@pytest.fixture(params=["full_shop", "two_syncs", "eu_two_syncs"])
 def lake(request: pytest.FixtureRequest) -> Any:
     return request.getfixturevalue(request.param)
 
 
+@pytest.mark.parametrize("which", ["two_syncs", "eu_two_syncs"])
 @pytest.mark.parametrize("stream", STREAMS)
 def test_every_record_validates_against_source_shopify_schema(
-    two_syncs: Any, stream: str, demo: SimpleNamespace
+    which: str, stream: str, demo: SimpleNamespace, request: pytest.FixtureRequest
 ) -> None:
-    """Both syncs' records: new ones and new versions of changed ones (refunded, cancelled…).
+    """Both syncs' records: new ones and new versions of changed ones (refunded, cancelled…),
+    of the US shop and of the tax-inclusive EU shop (duties, tips, export orders).
     (The single-sync shop holds the same latest versions, see test_demo_syncs.)"""
-    lake = two_syncs
+    lake = request.getfixturevalue(which)
     validator = load_validators(demo.schemas_dir())[stream]
     records = lake.records(stream)
     assert records, f"no {stream} records"
@@ -223,7 +224,9 @@ def test_lake_layout_is_airbyte_s3_layout(lake: Any, demo: SimpleNamespace) -> N
     ns = root / demo.NAMESPACE
     assert {p.name for p in ns.iterdir()} == set(demo.STREAMS)
     cutoffs = {
-        int(day_cutoff(r.until).timestamp() * 1000): r.sync_id for r in lake.reports if r.files
+        int(lake.shop.day_cutoff(r.until).timestamp() * 1000): r.sync_id
+        for r in lake.reports
+        if r.files
     }
     for stream_dir in ns.iterdir():
         names = [p.name for p in stream_dir.iterdir()]
@@ -243,7 +246,9 @@ def test_lake_layout_is_airbyte_s3_layout(lake: Any, demo: SimpleNamespace) -> N
 def test_airbyte_metadata_columns(lake: Any, demo: SimpleNamespace) -> None:
     raw_ids: set[str] = set()
     total = 0
-    sync_of = {int(day_cutoff(r.until).timestamp() * 1000): r.sync_id for r in lake.reports}
+    sync_of = {
+        int(lake.shop.day_cutoff(r.until).timestamp() * 1000): r.sync_id for r in lake.reports
+    }
     for stream in demo.STREAMS:
         for path in lake.files(stream):
             table = pq.read_table(path)

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from spoon.demo.history import day_cutoff
+from spoon.demo.shops import US
 from spoon.errors import SpoonError
 
 #: The timestamp telling when a record last changed, per stream (refunds and transactions
@@ -23,6 +23,7 @@ CHANGED_AT = {
     "orders": "updated_at",
     "order_refunds": "created_at",
     "transactions": "created_at",
+    "order_agreements": "updated_at",
 }
 
 
@@ -57,7 +58,7 @@ def test_second_sync_only_adds_files(two_syncs: Any) -> None:
 def test_each_sync_holds_what_changed_in_its_window(
     two_syncs: Any, stream: str, demo: SimpleNamespace
 ) -> None:
-    cut1, cut2 = day_cutoff(demo.FIRST_UNTIL), day_cutoff(demo.LAST_DAY)
+    cut1, cut2 = US.day_cutoff(demo.FIRST_UNTIL), US.day_cutoff(demo.LAST_DAY)
     syncs = _by_sync(two_syncs, stream)
     assert set(syncs) <= {1, 2} and 1 in syncs
     for sync_id, (since, cutoff) in {1: (None, cut1), 2: (cut1, cut2)}.items():
@@ -73,7 +74,7 @@ def test_each_sync_holds_what_changed_in_its_window(
 def test_second_sync_holds_new_orders_and_new_versions_of_changed_ones(
     two_syncs: Any, demo: SimpleNamespace
 ) -> None:
-    cut1 = day_cutoff(demo.FIRST_UNTIL)
+    cut1 = US.day_cutoff(demo.FIRST_UNTIL)
     syncs = _by_sync(two_syncs, "orders")
     first = {r["id"]: r for r in syncs[1]}
     second = {r["id"]: r for r in syncs[2]}
