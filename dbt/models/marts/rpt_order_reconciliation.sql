@@ -15,6 +15,7 @@ with orders as (
         order_id,
         order_name,
         order_date,
+        is_cancelled,
         total_tip_received,
         current_total_price,
         current_total_tax,
@@ -160,6 +161,7 @@ gift_card_orders as (
 order_totals as (
     select
         orders.order_id,
+        orders.is_cancelled,
         orders.total_tip_received,
         orders.current_total_price,
         orders.current_total_tax,
@@ -195,6 +197,8 @@ current_rows as (
             when current_total_price is null then 'the order has no current totals'
             when has_gift_cards
                 then 'gift cards sold are in Shopify''s totals but are not sales'
+            when is_cancelled and coalesce(total_tip_received, 0) <> 0
+                then 'a cancelled order''s tips stay in total_tip_received'
             when coalesce(current_total_additional_fees, 0) <> 0
                 then 'the order has additional fees, which the report does not model'
         end as not_comparable_reason
