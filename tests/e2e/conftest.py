@@ -15,7 +15,17 @@ import duckdb
 import pytest
 
 SPOON = str(Path(sys.executable).parent / "spoon")
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+MONEY = (
+    "gross_sales",
+    "discounts",
+    "returns",
+    "net_sales",
+    "shipping",
+    "duties",
+    "taxes",
+    "total_sales",
+    "tips",
+)
 SMALL_SHOP = {"SPOON_DEMO_ORDERS": "1500", "SPOON_DEMO_DAYS": "150", "SPOON_DEMO_SEED": "7"}
 
 
@@ -61,6 +71,15 @@ def make_workspace(root: Path, **extra: str) -> Workspace:
         }
     )
     return Workspace(root, env)
+
+
+@pytest.fixture(scope="session")
+def eu_shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """The same on the tax-inclusive EU demo shop (Europe/Berlin, EUR, VAT inside, export
+    orders with duties, tips): 1,500 orders over 150 days."""
+    ws = make_workspace(tmp_path_factory.mktemp("e2e-eu"), SPOON_DEMO_PROFILE="eu")
+    ws.spoon("run")
+    return ws
 
 
 @pytest.fixture(scope="session")

@@ -6,13 +6,29 @@ from decimal import Decimal
 from types import SimpleNamespace
 from typing import Any
 
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+import pytest
+
+MONEY = (
+    "gross_sales",
+    "discounts",
+    "returns",
+    "net_sales",
+    "shipping",
+    "duties",
+    "taxes",
+    "total_sales",
+    "tips",
+)
 Workspace = Any
 
 
+@pytest.mark.parametrize("shop", ["small_shop", "eu_shop"])
 def test_daily_sales_equal_ground_truth_for_every_day_and_metric(
-    small_shop: Workspace, e2e: SimpleNamespace
+    shop: str, request: pytest.FixtureRequest, e2e: SimpleNamespace
 ) -> None:
+    """US (tax on top) and EU (VAT inside, duties, tips): every day and column equals the
+    truth the generator computed from Shopify's ledger it emitted."""
+    small_shop = request.getfixturevalue(shop)
     truth = e2e.read_truth(small_shop.truth)
     cols = ", ".join(("orders", *MONEY))
     rows = small_shop.query(f"select cast(date_day as varchar), {cols} from marts.rpt_daily_sales")
@@ -35,9 +51,9 @@ def test_totals_agree_across_daily_sales_and_facts(small_shop: Workspace) -> Non
     orders = small_shop.query(f"select {sums} from marts.fct_orders")[0]
     assert daily == sales == orders
     assert all(isinstance(v, Decimal) for v in daily), "money must be decimal, never float"
-    gross, discounts, returns, net, shipping, taxes, total = daily
+    gross, discounts, returns, net, shipping, duties, taxes, total, _tips = daily
     assert net == gross - discounts - returns
-    assert total == net + shipping + taxes
+    assert total == net + shipping + duties + taxes
     assert gross > 0 and discounts > 0 and returns > 0 and shipping > 0 and taxes > 0
 
 
@@ -57,3 +73,33 @@ def test_rerun_changes_nothing(small_shop: Workspace, e2e: SimpleNamespace) -> N
 def test_summary_prints_totals(small_shop: Workspace) -> None:
     out = small_shop.spoon("summary")
     assert "all days" in out.stdout and "net" in out.stdout
+
+
+@pytest.mark.parametrize("shop", ["small_shop", "eu_shop"])
+def test_every_order_agrees_with_shopifys_own_figures(
+    shop: str, request: pytest.FixtureRequest
+) -> None:
+    """rpt_order_reconciliation: no order differs from Shopify's ledger or its current
+    totals; most are compared (the rest: gift cards, cancelled orders with tips)."""
+    ws = request.getfixturevalue(shop)
+    statuses = dict(
+        ws.query(
+            "select status, count(distinct order_id) from marts.rpt_order_reconciliation"
+            " group by status"
+        )
+    )
+    assert "differs" not in statuses, statuses
+    orders = ws.query("select count(*) from marts.fct_orders")[0][0]
+    assert statuses["agrees"] > 0.9 * orders
+    out = ws.spoon("summary")
+    assert " 0 differ" in out.stdout
+
+
+def test_the_eu_shop_has_the_tax_inclusive_cases(eu_shop: Workspace) -> None:
+    kinds = dict(eu_shop.query("select event_type, count(*) from marts.fct_sales group by 1"))
+    for kind in ("sale", "tip", "return", "duty_refund", "cancellation"):
+        assert kinds.get(kind, 0) > 0, kinds
+    mixed = eu_shop.query(
+        "select taxes_included, count(*) from marts.fct_orders group by 1 order by 1"
+    )
+    assert [flag for flag, _ in mixed] == [False, True]  # export orders say false
