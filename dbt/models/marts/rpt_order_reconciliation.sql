@@ -97,7 +97,10 @@ daily as (
     select
         coalesce(ours.order_id, ledger.order_id) as order_id,
         coalesce(ours.date_day, ledger.date_day) as date_day,
-        {%- for m in ['gross_sales', 'discounts', 'returns', 'shipping', 'duties', 'taxes', 'tips'] %}
+        {%- set metrics = [
+            'gross_sales', 'discounts', 'returns', 'shipping', 'duties', 'taxes', 'tips'
+        ] %}
+        {%- for m in metrics %}
         coalesce(ours.{{ m }}, 0) as our_{{ m }},
         coalesce(ledger.{{ m }}, 0) as shopify_{{ m }},
         {%- endfor %}
@@ -217,8 +220,9 @@ compared as (
 )
 
 select
-    {{ surrogate_key(['compared.compared_with', 'compared.order_id', 'compared.date_day', 'compared.metric']) }}
-        as reconciliation_id,
+    {{ surrogate_key([
+        'compared.compared_with', 'compared.order_id', 'compared.date_day', 'compared.metric'
+    ]) }} as reconciliation_id,
     compared.compared_with,
     compared.order_id,
     orders.order_name,
