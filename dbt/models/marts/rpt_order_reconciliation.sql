@@ -97,10 +97,10 @@ daily as (
     select
         coalesce(ours.order_id, ledger.order_id) as order_id,
         coalesce(ours.date_day, ledger.date_day) as date_day,
-        {%- set metrics = [
+        {%- set ledger_columns = [
             'gross_sales', 'discounts', 'returns', 'shipping', 'duties', 'taxes', 'tips'
         ] %}
-        {%- for m in metrics %}
+        {%- for m in ledger_columns %}
         coalesce(ours.{{ m }}, 0) as our_{{ m }},
         coalesce(ledger.{{ m }}, 0) as shopify_{{ m }},
         {%- endfor %}
