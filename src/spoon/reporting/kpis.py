@@ -16,8 +16,10 @@ MONEY_COLUMNS: tuple[str, ...] = (
     "returns",
     "net_sales",
     "shipping",
+    "duties",
     "taxes",
     "total_sales",
+    "tips",  # outside total sales, as in Shopify's sales report
 )
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -128,7 +130,7 @@ def build_kpis(current: Totals, previous: Totals | None) -> list[Kpi]:
             "money",
             current.money["total_sales"],
             prev.money["total_sales"] if has_prev else None,
-            "Net sales + shipping + taxes",
+            "Net sales + shipping + duties + taxes (tips are not sales)",
         ),
         Kpi(
             "orders",

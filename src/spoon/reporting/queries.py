@@ -207,6 +207,53 @@ def growth(db: Backend) -> Rows:
     )
 
 
+# ---- Shopify reconciliation --------------------------------------------------------------
+@dataclass(frozen=True)
+class Reconciliation:
+    """Orders per status in rpt_order_reconciliation (an order differs if any row does)."""
+
+    agrees: int
+    differs: int
+    not_comparable: int
+
+    @property
+    def orders(self) -> int:
+        return self.agrees + self.differs + self.not_comparable
+
+
+_PER_ORDER = (
+    "select order_id, max(case status when 'differs' then 2 when 'not comparable' then 1 "
+    f"else 0 end) as worst from {M}.rpt_order_reconciliation group by order_id"
+)
+
+
+def reconciliation(db: Backend) -> Reconciliation | None:
+    """How many orders agree with Shopify's own figures; None when the mart is absent."""
+    if not db.has_table(M, "rpt_order_reconciliation"):
+        return None
+    row = db.query(
+        "select coalesce(sum(case when worst = 0 then 1 else 0 end), 0) as agrees, "
+        "coalesce(sum(case when worst = 2 then 1 else 0 end), 0) as differs, "
+        "coalesce(sum(case when worst = 1 then 1 else 0 end), 0) as not_comparable "
+        f"from ({_PER_ORDER}) as per_order"
+    ).first()
+    assert row is not None
+    return Reconciliation(int(row["agrees"]), int(row["differs"]), int(row["not_comparable"]))
+
+
+def reconciliation_rows(db: Backend, status: str = "differs", limit: int = 500) -> Rows:
+    """The rows with one status (differs / not comparable), biggest difference first."""
+    if status not in ("differs", "not comparable"):
+        raise ValueError(f"status must be differs or not comparable, got {status!r}")
+    n = _limit(limit)
+    return db.query(
+        "select order_id, date_day, compared_with, metric, our_amount, shopify_amount, "
+        f"difference, reason from {M}.rpt_order_reconciliation where status = '{status}' "
+        "order by abs(coalesce(difference, 0)) desc, order_id, compared_with, metric, date_day "
+        f"limit {n}"
+    )
+
+
 # ---- freshness ----------------------------------------------------------------------------
 @dataclass(frozen=True)
 class Freshness:

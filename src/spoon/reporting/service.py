@@ -10,7 +10,7 @@ from spoon.reporting import queries
 from spoon.reporting.backends import Backend, Rows, connect
 from spoon.reporting.cache import QueryCache, data_version
 from spoon.reporting.kpis import Kpi, Period, Totals, build_kpis
-from spoon.reporting.queries import Freshness, Grain, LeaderboardLevel
+from spoon.reporting.queries import Freshness, Grain, LeaderboardLevel, Reconciliation
 from spoon.settings import Settings
 
 T = TypeVar("T")
@@ -90,6 +90,15 @@ class Reporter:
 
     def growth(self) -> Rows:
         return self._cached(("growth",), lambda: queries.growth(self.backend))
+
+    def reconciliation(self) -> Reconciliation | None:
+        return self._cached(("reconciliation",), lambda: queries.reconciliation(self.backend))
+
+    def reconciliation_rows(self, status: str = "differs") -> Rows:
+        return self._cached(
+            ("reconciliation_rows", status),
+            lambda: queries.reconciliation_rows(self.backend, status),
+        )
 
     def freshness(self) -> Freshness:
         return self._cached(

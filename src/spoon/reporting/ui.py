@@ -44,6 +44,7 @@ PAGES: dict[str, tuple[str, str]] = {  # file stem -> (title, icon)
     "customers": ("Customers", ":material/group:"),
     "products": ("Products", ":material/inventory_2:"),
     "growth": ("Growth", ":material/trending_up:"),
+    "reconciliation": ("Shopify check", ":material/fact_check:"),
 }
 LABELS = {
     "gross_sales": "Gross sales",
@@ -51,8 +52,10 @@ LABELS = {
     "returns": "Returns",
     "net_sales": "Net sales",
     "shipping": "Shipping",
+    "duties": "Duties",
     "taxes": "Taxes",
     "total_sales": "Total sales",
+    "tips": "Tips",
 }
 
 
@@ -177,6 +180,7 @@ def page(stem: str) -> None:
         "customers": customers,
         "products": products,
         "growth": growth_page,
+        "reconciliation": reconciliation_page,
     }
     with guard():
         renderers[stem](ctx)
@@ -210,8 +214,16 @@ COLUMN_LABELS = {
     "variants": "Variants",
     "units_sold": "Units sold",
     "net_units": "Units after returns",
+    "order_id": "Order",
+    "date_day": "Day",
+    "compared_with": "Compared with",
+    "metric": "Metric",
+    "our_amount": "Ours",
+    "shopify_amount": "Shopify",
+    "difference": "Difference",
+    "reason": "Why not comparable",
 }
-MONEY_LIKE = {*MONEY_COLUMNS, "Net sales"}
+MONEY_LIKE = {*MONEY_COLUMNS, "Net sales", "our_amount", "shopify_amount", "difference"}
 COUNTS = {"orders", "orders_count", "units_sold", "net_units", "variants", "rank"}
 
 
@@ -252,6 +264,7 @@ def overview(ctx: Context) -> None:
     for col, kpi in zip(st.columns(len(kpis)), kpis, strict=True):
         value = ctx.money(kpi.value) if kpi.kind == "money" else kpi.shown  # type: ignore[arg-type]
         col.metric(kpi.label, value, kpi.delta, help=kpi.help, border=True)
+    _reconciliation_badge(ctx)
 
     st.subheader("Sales over time")
     grain: Grain = st.segmented_control(  # type: ignore[assignment]
@@ -287,6 +300,58 @@ def overview(ctx: Context) -> None:
     st.altair_chart(chart, width="stretch")
     st.markdown("**Breakdown** (Shopify's sales report: net = gross - discounts - returns)")
     table(df)
+
+
+RECONCILIATION_PAGE = "views/reconciliation.py"
+
+
+def _reconciliation_badge(ctx: Context) -> None:
+    """One line under the KPIs: do our figures agree with Shopify's own, per order?"""
+    recon = ctx.reporter.reconciliation()
+    if recon is None or recon.orders == 0:
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    if recon.differs:
+        left.badge(
+            f"{recon.differs:,} of {recon.orders:,} orders differ from Shopify's own figures",
+            icon=":material/warning:",
+            color="orange",
+        )
+    else:
+        left.badge(
+            f"All {recon.orders - recon.not_comparable:,} comparable orders agree with "
+            f"Shopify's own figures ({recon.not_comparable:,} not comparable)",
+            icon=":material/check_circle:",
+            color="green",
+        )
+    right.page_link(RECONCILIATION_PAGE, label="See the check", icon=":material/fact_check:")
+
+
+def reconciliation_page(ctx: Context) -> None:
+    st.title("Checked against Shopify")
+    st.caption(
+        "Every order's figures against Shopify's own ledger (order_agreements, per local day) "
+        "and the order's current totals, from marts.rpt_order_reconciliation. " + ctx.amounts
+    )
+    recon = ctx.reporter.reconciliation()
+    if recon is None:
+        st.info(
+            "marts.rpt_order_reconciliation is not built yet: run `spoon transform`.",
+            icon=":material/inbox:",
+        )
+        return
+    a, b, c = st.columns(3)
+    a.metric("Orders that agree", f"{recon.agrees:,}", border=True)
+    b.metric("Orders that differ", f"{recon.differs:,}", border=True)
+    c.metric("Not comparable", f"{recon.not_comparable:,}", border=True)
+    st.subheader("Orders that differ")
+    differs = frame(ctx.reporter.reconciliation_rows("differs"))
+    if differs.empty:
+        st.success("No order differs from Shopify's figures.", icon=":material/check_circle:")
+    else:
+        table(differs)
+    with st.expander(f"Not comparable ({recon.not_comparable:,} orders) and why"):
+        table(frame(ctx.reporter.reconciliation_rows("not comparable")))
 
 
 def _default_grain(period: Period) -> Grain:

@@ -18,7 +18,7 @@ HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[2]
 SPOON = str(Path(sys.executable).parent / "spoon")
 APP = REPO / "dashboard" / "app.py"
-PAGES = ("overview", "geography", "customers", "products", "growth")
+PAGES = ("overview", "geography", "customers", "products", "growth", "reconciliation")
 
 
 def _load(name: str) -> ModuleType:

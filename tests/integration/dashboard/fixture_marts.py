@@ -15,7 +15,11 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+MONEY = (
+    "gross_sales", "discounts", "returns", "net_sales", "shipping", "duties", "taxes",
+    "total_sales", "tips",
+)  # fmt: skip
+DIFFERING_ORDERS = (5003, 5011)  # rpt_order_reconciliation: these differ from Shopify
 CENT = Decimal("0.01")
 START = date(2024, 10, 1)
 DAYS = 420
@@ -119,9 +123,15 @@ def _events(orders: int, seed: int) -> tuple[list[dict], list[dict]]:
                     None,
                     0,
                     shipping=Decimal("5.00"),
+                    duties=Decimal("0.00") if place[0] == "United States" else Decimal("3.20"),
                     taxes=Decimal("0.40"),
                 )
             )
+        if n % 23 == 5:  # a tip: outside total sales
+            rows.append(
+                _row("tip", order_id, order_id, None, at, day, cust, None, None, 0,
+                     tips=Decimal("2.00"))
+            )  # fmt: skip
         if cancelled:
             cday = day + timedelta(days=1)
             cat = datetime(cday.year, cday.month, cday.day, 9, 0)
@@ -148,7 +158,7 @@ def _events(orders: int, seed: int) -> tuple[list[dict], list[dict]]:
 def _row(kind, key, order_id, line_id, at, day, cust, pid, vid, qty, **money) -> dict:  # type: ignore[no-untyped-def]
     m = {c: Decimal(money.get(c, "0.00")) for c in MONEY}
     m["net_sales"] = m["gross_sales"] - m["discounts"] - m["returns"]
-    m["total_sales"] = m["net_sales"] + m["shipping"] + m["taxes"]
+    m["total_sales"] = m["net_sales"] + m["shipping"] + m["duties"] + m["taxes"]
     return {"sales_event_id": f"{kind}-{key}", "order_id": order_id, "order_line_id": line_id,
             "event_type": kind, "event_at": at, "event_date": day, "customer_id": cust,
             "product_id": pid, "variant_id": vid, "quantity": qty, **m}  # fmt: skip
@@ -269,6 +279,22 @@ def build_fixture_warehouse(path: Path, *, orders: int = 700, seed: int = 3) -> 
                    round(v.order_value / o.orders, 2)::decimal(18,2) as average_order_value
             from marts.dim_dates d join b on d.date_day between b.lo and b.hi
             left join s using (date_day) left join o using (date_day) left join v using (date_day)
+        """)
+        differing = ", ".join(str(o) for o in DIFFERING_ORDERS)
+        con.execute(f"""
+            create table marts.rpt_order_reconciliation as
+            select md5(order_id::varchar) as reconciliation_id,
+                   'order_current_totals' as compared_with, order_id,
+                   cast(null as date) as date_day, 'total_sales' as metric,
+                   total_sales as our_amount,
+                   case when order_id in ({differing}) then total_sales + 1.00
+                        else total_sales end::decimal(18,2) as shopify_amount,
+                   (our_amount - shopify_amount)::decimal(18,2) as difference,
+                   case when order_id in ({differing}) then 'differs'
+                        when is_cancelled then 'not comparable' else 'agrees' end as status,
+                   case when is_cancelled and order_id not in ({differing})
+                        then 'cancelled order' end as reason
+            from marts.fct_orders
         """)
         con.execute("""
             create table marts.rpt_sales_by_geo as

@@ -171,3 +171,40 @@ def test_unreadable_warehouse_is_a_friendly_error(
     at = run_app(dash)
     assert not at.exception
     assert at.error and "cannot read the marts" in at.error[0].value
+
+
+def test_the_shopify_check_counts_the_orders_that_differ(
+    dash: SimpleNamespace, warehouse: Path, use_warehouse: Callable[[Path], Path]
+) -> None:
+    """The overview's badge and the check page show what rpt_order_reconciliation holds."""
+    use_warehouse(warehouse)
+    ((orders, differing, rows),) = dash.query(
+        warehouse,
+        "select count(distinct order_id), "
+        "count(distinct case when status = 'differs' then order_id end), "
+        "count(case when status = 'differs' then 1 end) from marts.rpt_order_reconciliation",
+    )
+    at = run_app(dash)
+    assert_clean(at, "overview")
+    text = " ".join(m.value for m in at.markdown)
+    if differing:
+        assert f"{differing:,} of {orders:,} orders differ from Shopify's own figures" in text
+    else:
+        assert "comparable orders agree with Shopify's own figures" in text
+    at.switch_page("views/reconciliation.py")
+    at.run()
+    assert_clean(at, "reconciliation")
+    shown = {m.label: m.value for m in at.metric}
+    assert shown["Orders that differ"] == f"{differing:,}"
+    table = at.dataframe[0].value
+    assert len(table) == rows if differing else at.success
+
+
+def test_the_fixture_has_orders_that_differ(dash: SimpleNamespace, fixture_warehouse: Path) -> None:
+    """So that the test above sees both the warning and the all-clear."""
+    ((differing,),) = dash.query(
+        fixture_warehouse,
+        "select count(distinct order_id) from marts.rpt_order_reconciliation "
+        "where status = 'differs'",
+    )
+    assert differing == len(dash.fixture_marts.DIFFERING_ORDERS)

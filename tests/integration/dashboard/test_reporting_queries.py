@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from datetime import date, datetime, timedelta
+from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -248,3 +249,28 @@ def test_a_locked_warehouse_reports_busy(tmp_path: Path, dash: SimpleNamespace) 
         holder.stdin.close()
         holder.wait(timeout=30)
     assert DuckDBBackend(path).query("select 1 as x").first() == {"x": 1}
+
+
+def test_reconciliation_counts_orders_not_rows(
+    db: DuckDBBackend, dash: SimpleNamespace, fixture_warehouse: Path
+) -> None:
+    recon = queries.reconciliation(db)
+    assert recon is not None
+    (orders, cancelled) = one(
+        dash,
+        fixture_warehouse,
+        "select count(*), count(case when is_cancelled then 1 end) from marts.fct_orders",
+    )
+    differing = dash.fixture_marts.DIFFERING_ORDERS
+    assert recon.differs == len(differing) and recon.orders == orders
+    assert recon.not_comparable == cancelled - sum(
+        1 for (c,) in dash.query(
+            fixture_warehouse,
+            f"select is_cancelled from marts.fct_orders where order_id in {tuple(differing)}",
+        ) if c
+    )  # fmt: skip
+    rows = queries.reconciliation_rows(db, "differs").dicts()
+    assert sorted(r["order_id"] for r in rows) == sorted(differing)
+    assert all(r["difference"] == Decimal("-1.00") for r in rows)
+    with pytest.raises(ValueError, match="status"):
+        queries.reconciliation_rows(db, "agrees'; drop table x; --")
