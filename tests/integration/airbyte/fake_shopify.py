@@ -7,7 +7,9 @@ source-shopify reads our streams like this (from its code):
   `order_refunds` are the `refunds` nested in orders; `access_scopes.json` decides which
   streams are allowed.
 - GraphQL BULK (`graphql.json`: `bulkOperationRunQuery`, then polling the operation, then
-  a JSONL download): `products`, `product_variants` and `transactions`.
+  a JSONL download): `products`, `product_variants`, `transactions` and `order_agreements`
+  (Shopify's sales ledger: the orders' agreements and their sales, derived here from the
+  fake's own orders, refunds and cancellations, so the ledger agrees with them).
 
 The fake serves a `ShopData` (records in the REST shape source-shopify emits) and answers
 BULK queries with JSONL in the GraphQL shape, which the connector turns back into its
@@ -399,6 +401,152 @@ def bulk_transactions(
     ]
 
 
+def _gql_money(amount: float) -> dict[str, Any]:
+    """A GraphQL MoneyBag as the agreements query asks for it (`shopMoney` aliased, the
+    amount a decimal string, as GraphQL's `Decimal` is)."""
+    return {"shop_money": {"amount": f"{amount:.2f}", "currency_code": "USD"}}
+
+
+def _sale_line(
+    parent: str,
+    sale_id: int,
+    typename: str,
+    action: str,
+    line_type: str,
+    quantity: int | None,
+    total: float,
+    tax: float = 0.0,
+    before: float = 0.0,
+    after: float = 0.0,
+    line_id: int | None = None,
+) -> dict[str, Any]:
+    sale: dict[str, Any] = {
+        "__typename": typename,
+        "quantity": quantity,
+        "id": gid("Sale", sale_id),
+        "action_type": action,
+        "line_type": line_type,
+        "total_amount": _gql_money(total),
+        "total_discount_amount_after_taxes": _gql_money(after),
+        "total_discount_amount_before_taxes": _gql_money(before),
+        "total_tax_amount": _gql_money(tax),
+    }
+    if typename == "ProductSale":  # `... on ProductSale { id lineItem { id } }`
+        sale["line_item"] = {"id": gid("LineItem", line_id or 0)}
+    sale["__parentId"] = parent
+    return sale
+
+
+def order_ledger(order: dict[str, Any]) -> list[dict[str, Any]]:
+    """An order's agreements and sales as BULK JSONL lines (the `Order` line comes first).
+
+    Like Shopify's ledger: one `OrderAgreement` at checkout (a `ProductSale` per line with
+    tax on top of its amount, a `GiftCardSale` per gift card, a `ShippingLineSale` per
+    shipping line), one `RefundAgreement` per refund on its own date (negative `RETURN`
+    sales), and for a cancellation an `OrderEditAgreement` returning what no refund had.
+    """
+    oid = order["id"]
+    agreements: list[tuple[str, str, str, list[tuple[Any, ...]]]] = []
+    ordered: list[tuple[Any, ...]] = []
+    for ln in order["line_items"]:
+        gross = ln["price"] * ln["quantity"]
+        disc = sum(float(d["amount"]) for d in ln["discount_allocations"])
+        tax = sum(float(t["price"]) for t in ln["tax_lines"])
+        rate = sum(float(t["rate"]) for t in ln["tax_lines"])
+        if ln["gift_card"]:
+            ordered.append(("GiftCardSale", "ORDER", "GIFT_CARD", ln["quantity"], gross - disc))
+        else:
+            after = round(disc * (1 + rate), 2)
+            total = gross - disc + tax
+            ordered.append(
+                (
+                    "ProductSale",
+                    "ORDER",
+                    "PRODUCT",
+                    ln["quantity"],
+                    total,
+                    tax,
+                    disc,
+                    after,
+                    ln["id"],
+                )
+            )
+    for sl in order["shipping_lines"]:
+        tax = sum(float(t["price"]) for t in sl["tax_lines"])
+        ordered.append(("ShippingLineSale", "ORDER", "SHIPPING", None, sl["price"] + tax, tax))
+    agreements.append(("OrderAgreement", "ORDER", order["processed_at"], ordered))
+    returned: dict[int, int] = {}
+    for r in order["refunds"]:
+        sales: list[tuple[Any, ...]] = []
+        for rl in r["refund_line_items"]:
+            line = next(ln for ln in order["line_items"] if ln["id"] == rl["line_item_id"])
+            share = rl["quantity"] / line["quantity"]
+            disc = sum(float(d["amount"]) for d in line["discount_allocations"]) * share
+            rate = sum(float(t["rate"]) for t in line["tax_lines"])
+            tax = float(rl["total_tax"])
+            amounts = (-(float(rl["subtotal"]) + tax), -tax, -disc, -round(disc * (1 + rate), 2))
+            sales.append(
+                ("ProductSale", "RETURN", "PRODUCT", -rl["quantity"], *amounts, line["id"])
+            )
+            returned[line["id"]] = returned.get(line["id"], 0) + rl["quantity"]
+        for adj in r["order_adjustments"]:
+            amount, tax = float(adj["amount"]), float(adj["tax_amount"])
+            typename, line_type = (
+                ("ShippingLineSale", "SHIPPING")
+                if adj["kind"] == "shipping_refund"
+                else ("AdjustmentSale", "ADJUSTMENT")
+            )
+            sales.append((typename, "RETURN", line_type, None, amount + tax, tax))
+        agreements.append(("RefundAgreement", "REFUND", r["processed_at"], sales))
+    if order.get("cancelled_at"):
+        shipping_refunded = any(
+            a["kind"] == "shipping_refund" for r in order["refunds"] for a in r["order_adjustments"]
+        )
+        sales = []
+        for sale in ordered:
+            if sale[0] == "ProductSale":
+                qty = sale[3] - returned.get(sale[8], 0)
+                if qty > 0:
+                    share = qty / sale[3]
+                    amounts = [-round(v * share, 2) for v in sale[4:8]]
+                    sales.append(("ProductSale", "RETURN", "PRODUCT", -qty, *amounts, sale[8]))
+            elif sale[0] == "ShippingLineSale" and not shipping_refunded:
+                sales.append(("ShippingLineSale", "RETURN", "SHIPPING", None, -sale[4], -sale[5]))
+        if sales:
+            agreements.append(("OrderEditAgreement", "ORDER_EDIT", order["cancelled_at"], sales))
+
+    lines: list[dict[str, Any]] = [
+        {
+            "__typename": "Order",
+            "id": gid("Order", oid),
+            "createdAt": _iso_z(order["created_at"]),
+            "updatedAt": _iso_z(order["updated_at"]),
+        }
+    ]
+    for k, (typename, reason, at, sales) in enumerate(agreements):
+        agreement_id = oid * 100 + k
+        parent = gid("SalesAgreement", agreement_id)
+        lines.append(
+            {
+                "__typename": typename,
+                "id": parent,
+                "happened_at": _iso_z(at),
+                "reason": reason,
+                "__parentId": gid("Order", oid),
+            }
+        )
+        lines.extend(
+            _sale_line(parent, agreement_id * 100 + j, *sale) for j, sale in enumerate(sales)
+        )
+    return lines
+
+
+def bulk_agreements(orders: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The `order_agreements` BULK result: orders sorted by updated_at, as queried."""
+    chosen = sorted(orders, key=lambda o: (parse_ts(o["updated_at"]), o["id"]))
+    return [line for o in chosen for line in order_ledger(o)]
+
+
 # ---- the server -------------------------------------------------------------------------
 @dataclass
 class FakeShopify:
@@ -523,6 +671,8 @@ class FakeShopify:
             lines = bulk_variants([v for v in self.data.variants() if within(v)])
         elif re.search(r"\bproducts\b", mutation):
             lines = bulk_products([p for p in self.data.products if within(p)])
+        elif re.search(r"\borders\b", mutation) and re.search(r"\bagreements\b", mutation):
+            lines = bulk_agreements([o for o in self.data.orders if within(o)])
         elif re.search(r"\borders\b", mutation) and "transactions" in mutation:
             lines = bulk_transactions(
                 [o for o in self.data.orders if within(o)], self.data.transactions

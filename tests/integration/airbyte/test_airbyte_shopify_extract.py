@@ -67,8 +67,11 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, shop: Any) -> dict[str, 
             "SPOON_SHOPIFY_START_DATE": (START - timedelta(days=10)).date().isoformat(),
             "SPOON_LAKE_URL": str(root / "lake"),
             "SPOON_DUCKDB_PATH": str(root / "warehouse.duckdb"),
-            # test only: the connector's HTTP goes to the fake
-            "PYTHONPATH": str(HERE / "redirect"),
+            # test only: the connector's HTTP goes to the fake (and the spoon package under
+            # test stays first on the path, when PYTHONPATH points at a checkout's src)
+            "PYTHONPATH": os.pathsep.join(
+                p for p in (str(HERE / "redirect"), os.environ.get("PYTHONPATH", "")) if p
+            ),
             "SPOON_TEST_SHOPIFY_URL": shop.url,
         }
     )
@@ -99,6 +102,7 @@ def test_first_run_writes_contract_1(workspace: dict[str, str], shop: Any) -> No
     assert streams == [
         "customers",
         "locations",
+        "order_agreements",
         "orders",
         "product_variants",
         "products",
@@ -123,6 +127,28 @@ def test_first_run_writes_contract_1(workspace: dict[str, str], shop: Any) -> No
     assert len(transactions) == 12 and {t["order_id"] for t in transactions} == {
         o["id"] for o in orders
     }
+    ledger = {
+        r["id"]: r for rows in lake_records(workspace, "order_agreements").values() for r in rows
+    }
+    assert sorted(ledger) == sorted(o["id"] for o in orders)
+    # the ledger agrees with the order: one ORDER agreement, a PRODUCT sale per line with tax
+    # on top and the line's discount, a SHIPPING sale; amounts as numbers, ids resolved
+    by_id = {o["id"]: o for o in orders}
+    for oid, rec in ledger.items():
+        order = by_id[oid]
+        assert rec["admin_graphql_api_id"] == f"gid://shopify/Order/{oid}"
+        assert rec["shop_url"] and rec["updated_at"]
+        (agreement,) = rec["agreements"]
+        assert agreement["reason"] == "ORDER" and agreement["happened_at"].endswith("+00:00")
+        sales = agreement["sales"]
+        assert {s["action_type"] for s in sales} == {"ORDER"}
+        total = sum(s["total_amount"]["shop_money"]["amount"] for s in sales)
+        assert round(total, 2) == round(order["total_price"], 2)
+        products = [s for s in sales if s["line_type"] == "PRODUCT"]
+        assert sorted(s["line_item"]["id"] for s in products) == sorted(
+            ln["id"] for ln in order["line_items"] if not ln["gift_card"]
+        )
+        assert [s["line_type"] for s in sales].count("SHIPPING") == 1
     state = json.loads((lake / "_spoon" / "shopify" / "pyairbyte-state.json").read_text())
     names = {s["stream"]["stream_descriptor"]["name"] for s in state}
     assert {"orders", "customers", "products"} <= names
@@ -140,7 +166,9 @@ def test_second_run_fetches_only_what_changed(workspace: dict[str, str], shop: A
         for s in state_before
         if s["stream"]["stream_descriptor"]["name"] == "orders"
     )
-    before_files = {s: set(lake_records(workspace, s)) for s in ("orders", "customers")}
+    before_files = {
+        s: set(lake_records(workspace, s)) for s in ("orders", "customers", "order_agreements")
+    }
     # the shop changes: two new orders, a refund on order #1003 (its updated_at moves)
     now = datetime.now(UTC) - timedelta(minutes=5)
     for n in (12, 13):
@@ -171,6 +199,24 @@ def test_second_run_fetches_only_what_changed(workspace: dict[str, str], shop: A
     assert ids <= {20_012, 20_013, 20_002, 20_011}
     refunds = [r for rows in lake_records(workspace, "order_refunds").values() for r in rows]
     assert [r["id"] for r in refunds] == [77]
+    # the refund is in the ledger too, on its own date, as negative RETURN sales
+    new_ledger = [
+        r
+        for name, rows in lake_records(workspace, "order_agreements").items()
+        if name not in before_files["order_agreements"]
+        for r in rows
+    ]
+    refunded = next(r for r in new_ledger if r["id"] == 20_002)
+    order_agreement, refund_agreement = refunded["agreements"]
+    assert (order_agreement["reason"], refund_agreement["reason"]) == ("ORDER", "REFUND")
+    (returned,) = refund_agreement["sales"]
+    line = fake.data.orders[2]["line_items"][0]
+    assert returned["action_type"] == "RETURN" and returned["quantity"] == -line["quantity"]
+    assert returned["line_item"]["id"] == line["id"]
+    refund_line = refunds[0]["refund_line_items"][0]
+    assert returned["total_amount"]["shop_money"]["amount"] == pytest.approx(
+        -(refund_line["subtotal"] + refund_line["total_tax"])
+    )
     new_customer_files = set(lake_records(workspace, "customers")) - before_files["customers"]
     new_customers = [
         r for name in new_customer_files for r in lake_records(workspace, "customers")[name]
