@@ -58,10 +58,12 @@ def _value(var: str) -> str:
 
 
 @pytest.fixture()
-def config(project: Path, compose: Any, tmp_path: Path) -> dict[str, Any]:
+def config(
+    project: Path, compose: Any, tmp_path: Path, test_secrets: dict[str, str]
+) -> dict[str, Any]:
     keys = tmp_path / "host-keys"
     env = {var: _value(var) for var in SECRETS}
-    env["AIRFLOW_FERNET_KEY"] = "dGVzdC1mZXJuZXQta2V5LXRlc3QtZmVybmV0LWtleSE="
+    env["AIRFLOW_FERNET_KEY"] = test_secrets["AIRFLOW_FERNET_KEY"]
     env.update(SPOON_HOST_KEYS_DIR=str(keys), SPOON_WAREHOUSE="snowflake", SPOON_ENV="prod")
     (project / ".env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
     out = compose("config", "--format", "json")
