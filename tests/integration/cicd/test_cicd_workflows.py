@@ -244,7 +244,7 @@ def test_pull_requests_read_no_production_model() -> None:
     doc = load(GITHUB / "workflows" / "ci.yml")
     dbt = doc["jobs"]["dbt"]
     text = "\n".join(s.get("run", "") for s in dbt["steps"])
-    assert "--select @state:modified --state prod-state" in text
+    assert "--select @state:modified --state prod-state --indirect-selection cautious" in text
     assert "--defer" not in text
     assert dbt["env"]["SPOON_ENV"] == "ci"
     for key in ("SPOON_SNOWFLAKE_USER", "SPOON_SNOWFLAKE_ROLE", "SPOON_SNOWFLAKE_DATABASE"):
