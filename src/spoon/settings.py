@@ -125,6 +125,9 @@ class Settings(BaseSettings):
     snowflake_admin_password: SecretStr = SecretStr("")
     snowflake_admin_private_key_path: Path | None = None
     snowflake_credit_quota: int = Field(10, ge=1, description="Monthly credits, then suspend.")
+    snowflake_allowed_ips: str = Field(
+        "", description="Comma-separated IPv4 addresses/CIDRs the service users may log in from."
+    )
     snowflake_iam_user_arn: str = Field("", description="From `spoon bootstrap snowflake`.")
     snowflake_external_id: str = Field("", description="From `spoon bootstrap snowflake`.")
     snowpipe_queue_arn: str = Field("", description="From `spoon bootstrap snowflake`.")

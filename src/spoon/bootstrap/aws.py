@@ -3,12 +3,18 @@
 Each resource is read, compared with what settings ask for, and only changed when it
 differs, so a second run reports no change. `--plan` reads and compares only.
 
-- bucket: public access blocked, default encryption (SSE-S3), TLS-only policy, a lifecycle
-  rule expiring landed files after SPOON_LAKE_RETENTION_DAYS (Snowflake keeps the copy)
+- bucket: public access blocked, default encryption (SSE-S3), TLS-only policy, versioning
+  (an overwrite or delete keeps the earlier version), object ownership BucketOwnerEnforced
+  (ACLs off: the bucket's account owns every object, whoever wrote it), a lifecycle rule
+  expiring landed files, and their earlier versions, after SPOON_LAKE_RETENTION_DAYS
+  (Snowflake keeps the copy)
 - IAM role: trusted by the storage integration's IAM user with its external id (until
   those are known, by this account with a placeholder id, as Snowflake's guide does),
   allowed to read and list the lake prefix only
 - bucket notification: new `.parquet` objects under the prefix go to Snowpipe's queue
+- Airbyte's writer: an IAM user whose only policy puts objects under the lake prefix (and
+  lists that prefix, as destination-s3's connection check does); its access key is made by
+  hand (`aws iam create-access-key`) into SPOON_AIRBYTE_S3_ACCESS_KEY_ID / _SECRET_ACCESS_KEY
 """
 
 from __future__ import annotations
@@ -26,6 +32,8 @@ POLICY_SID = "SpoonDenyInsecureTransport"
 LIFECYCLE_ID = "spoon-expire-landed-files"
 NOTIFICATION_ID = "spoon-snowpipe"
 ROLE_POLICY_NAME = "spoon-lake-read"
+WRITER_POLICY_NAME = "spoon-lake-write"
+OWNERSHIP = "BucketOwnerEnforced"
 PLACEHOLDER_EXTERNAL_ID = "0000"
 
 
@@ -91,6 +99,7 @@ def lifecycle_rule(settings: Settings) -> dict[str, Any]:
         "Status": "Enabled",
         "Filter": {"Prefix": _prefix_slash(settings)},
         "Expiration": {"Days": settings.lake_retention_days},
+        "NoncurrentVersionExpiration": {"NoncurrentDays": settings.lake_retention_days},
         "AbortIncompleteMultipartUpload": {"DaysAfterInitiation": 7},
     }
 
@@ -134,6 +143,33 @@ def role_policy(settings: Settings) -> dict[str, Any]:
                 "Effect": "Allow",
                 "Action": "s3:GetBucketLocation",
                 "Resource": f"arn:aws:s3:::{bucket}",
+            },
+        ],
+    }
+
+
+def writer_policy(settings: Settings) -> dict[str, Any]:
+    """Airbyte's S3 destination: put files under the lake prefix, nothing else."""
+    bucket, prefix = settings.s3_bucket, _prefix_slash(settings)
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "PutLandedFiles",
+                "Effect": "Allow",
+                "Action": [
+                    "s3:PutObject",
+                    "s3:AbortMultipartUpload",
+                    "s3:ListMultipartUploadParts",
+                ],
+                "Resource": f"arn:aws:s3:::{bucket}/{prefix}*",
+            },
+            {
+                "Sid": "ListLakePrefix",
+                "Effect": "Allow",
+                "Action": "s3:ListBucket",
+                "Resource": f"arn:aws:s3:::{bucket}",
+                "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}},
             },
         ],
     }
@@ -192,6 +228,7 @@ class AwsBootstrap:
         self.settings = settings
         self.bucket = settings.s3_bucket
         self.role_name = nm.aws_role_name(settings)
+        self.writer_name = nm.aws_writer_user_name(settings)
         session = session or boto3.session.Session(region_name=settings.aws_region)
         endpoint = settings.aws_endpoint_url or None
         self.s3 = session.client("s3", endpoint_url=endpoint, region_name=settings.aws_region)
@@ -240,9 +277,13 @@ class AwsBootstrap:
             self._public_access(),
             self._encryption(),
             self._policy(),
+            self._versioning(),
+            self._ownership(),
             self._lifecycle(),
             self._role(),
             self._role_policy(),
+            self._writer(),
+            self._writer_policy(),
             self._notification(),
         ]
         return [c for c in changes if c is not None]
@@ -260,9 +301,13 @@ class AwsBootstrap:
             self._public_access,
             self._encryption,
             self._policy,
+            self._versioning,
+            self._ownership,
             self._lifecycle,
             self._role,
             self._role_policy,
+            self._writer,
+            self._writer_policy,
             self._notification,
         ):
             change = step()
@@ -451,6 +496,86 @@ class AwsBootstrap:
             run,
         )
 
+    def _versioning(self) -> Change:
+        have = self._read(
+            lambda: self.s3.get_bucket_versioning(Bucket=self.bucket).get("Status"),
+            "NoSuchBucket",
+        )
+        if have == "Enabled":
+            return Change("versioning", "none", "enabled")
+
+        def run() -> None:
+            self.s3.put_bucket_versioning(
+                Bucket=self.bucket, VersioningConfiguration={"Status": "Enabled"}
+            )
+
+        action = "update" if isinstance(have, str) else "create"
+        return Change("versioning", action, "keep earlier versions of overwritten files", run)
+
+    def _ownership(self) -> Change:
+        have = self._read(
+            lambda: [
+                r.get("ObjectOwnership")
+                for r in self.s3.get_bucket_ownership_controls(Bucket=self.bucket)[
+                    "OwnershipControls"
+                ]["Rules"]
+            ],
+            "OwnershipControlsNotFoundError",
+            "NoSuchBucket",
+        )
+        if have == [OWNERSHIP]:
+            return Change("object ownership", "none", OWNERSHIP)
+
+        def run() -> None:
+            self.s3.put_bucket_ownership_controls(
+                Bucket=self.bucket,
+                OwnershipControls={"Rules": [{"ObjectOwnership": OWNERSHIP}]},
+            )
+
+        action = "update" if isinstance(have, list) else "create"
+        return Change("object ownership", action, f"{OWNERSHIP} (ACLs disabled)", run)
+
+    def _writer(self) -> Change:
+        have = self._read(
+            lambda: self.iam.get_user(UserName=self.writer_name)["User"], "NoSuchEntity"
+        )
+        resource = f"IAM user {self.writer_name}"
+        if isinstance(have, dict):
+            return Change(resource, "none", "Airbyte's S3 writer exists")
+
+        def run() -> None:
+            self.iam.create_user(UserName=self.writer_name)
+            self.notes.append(
+                f"make its access key by hand: aws iam create-access-key --user-name "
+                f"{self.writer_name}; put it in SPOON_AIRBYTE_S3_ACCESS_KEY_ID / "
+                "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY and run `make airbyte-apply`"
+            )
+
+        return Change(resource, "create", "Airbyte's S3 writer", run)
+
+    def _writer_policy(self) -> Change:
+        have = self._read(
+            lambda: self.iam.get_user_policy(
+                UserName=self.writer_name, PolicyName=WRITER_POLICY_NAME
+            )["PolicyDocument"],
+            "NoSuchEntity",
+        )
+        have = json.loads(have) if isinstance(have, str) else have
+        want = writer_policy(self.settings)
+        detail = f"put under s3://{self.bucket}/{_prefix_slash(self.settings)} only"
+        resource = f"user policy {WRITER_POLICY_NAME}"
+        if isinstance(have, dict) and same(have, want):
+            return Change(resource, "none", detail)
+
+        def run() -> None:
+            self.iam.put_user_policy(
+                UserName=self.writer_name,
+                PolicyName=WRITER_POLICY_NAME,
+                PolicyDocument=json.dumps(want),
+            )
+
+        return Change(resource, "update" if isinstance(have, dict) else "create", detail, run)
+
     def _notification(self) -> Change | None:
         if not self.settings.snowpipe_queue_arn:
             self.notes.append(
@@ -485,7 +610,14 @@ class AwsBootstrap:
 
 
 def _lifecycle_core(rule: dict[str, Any]) -> dict[str, Any]:
-    keys = ("ID", "Status", "Filter", "Expiration", "AbortIncompleteMultipartUpload")
+    keys = (
+        "ID",
+        "Status",
+        "Filter",
+        "Expiration",
+        "NoncurrentVersionExpiration",
+        "AbortIncompleteMultipartUpload",
+    )
     core = {k: rule.get(k) for k in keys}
     flt = core.get("Filter") or {}
     if "Prefix" in rule and not flt:  # legacy top-level prefix

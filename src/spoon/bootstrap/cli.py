@@ -103,3 +103,53 @@ def keygen(
         out.print(f"{pair.user}: {state}")
         out.print(f"  private key: {pair.private_path}", markup=False)
         out.print(f"  public key:  {pair.public_path}", markup=False)
+
+
+@app.command("rotate-keys")
+def rotate_keys(
+    step: Annotated[
+        str, typer.Argument(help="add: new key in RSA_PUBLIC_KEY_2 | drop: retire the old key")
+    ],
+    user: Annotated[
+        list[str] | None,
+        typer.Option("--user", help="Service user (repeatable; default: all three)."),
+    ] = None,
+    plan: Annotated[bool, typer.Option("--plan", help="Print the statements; run none.")] = False,
+) -> None:
+    """Rotate key pairs with no downtime: add, install the new key, drop (docs/security.md)."""
+    from spoon.bootstrap import rotate
+    from spoon.bootstrap import snowflake as sf
+    from spoon.errors import SettingsError
+    from spoon.settings import load_settings
+
+    if step not in {s.value for s in rotate.Step}:
+        raise SettingsError(f"unknown step {step!r}: use `add` or `drop`")
+    settings = load_settings()
+    stage = rotate.Step(step)
+    statements = rotate.statements(settings, stage, user, make_keys=not plan)
+    if plan:
+        for st in statements:
+            out.print(st.sql, markup=False)
+        err.print(f"[bold]plan[/]: {len(statements)} statements; nothing was run")
+        return
+    from spoon.bootstrap.connection import connect_admin
+
+    conn = connect_admin(settings)
+    try:
+        sf.apply(
+            conn,
+            statements,
+            on_statement=lambda st, status: err.print(f"[green]✓[/] {st.kind}: {status}"),
+        )
+    finally:
+        conn.close()
+    if stage is rotate.Step.add:
+        for u in rotate.service_users(settings, user):
+            private, _ = rotate.next_paths(settings, u)
+            out.print(f"{u}: new key in RSA_PUBLIC_KEY_2; install {private} as its key, restart")
+        err.print("then run `spoon bootstrap rotate-keys drop` to retire the old keys")
+    else:
+        from spoon.bootstrap.names import private_key_path
+
+        for u in rotate.promote(settings, user):
+            out.print(f"{u}: old key dropped; {private_key_path(settings, u)} is the key now")

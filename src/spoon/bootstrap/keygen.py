@@ -65,10 +65,8 @@ def public_key_line(private_pem: bytes, passphrase: str = "") -> str:
     return base64.b64encode(der).decode("ascii")
 
 
-def generate(settings: Settings, user: str, *, force: bool = False) -> KeyPair:
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
+def check_keys_dir(settings: Settings) -> Path:
+    """The keys folder, created 0700; refused inside the repository."""
     directory = nm.keys_dir(settings)
     if _inside_repo(directory):
         raise SpoonError(
@@ -76,6 +74,11 @@ def generate(settings: Settings, user: str, *, force: bool = False) -> KeyPair:
             "set SPOON_SNOWFLAKE_KEYS_DIR to a folder outside it (default ~/.spoon/keys)"
         )
     directory.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return directory
+
+
+def generate(settings: Settings, user: str, *, force: bool = False) -> KeyPair:
+    check_keys_dir(settings)
     private_path = nm.private_key_path(settings, user)
     public_path = nm.public_key_path(settings, user)
     passphrase = settings.snowflake_private_key_passphrase.get_secret_value()
@@ -84,6 +87,15 @@ def generate(settings: Settings, user: str, *, force: bool = False) -> KeyPair:
         if not public_path.exists():
             public_path.write_text(public_key_line(private_path.read_bytes(), passphrase) + "\n")
         return KeyPair(user, private_path, public_path, created=False)
+    write_pair(private_path, public_path, passphrase)
+    return KeyPair(user, private_path, public_path, created=True)
+
+
+def write_pair(private_path: Path, public_path: Path, passphrase: str) -> None:
+    """A new RSA key pair: PKCS#8 private key (0600, encrypted with a passphrase) + public line."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     encryption: serialization.KeySerializationEncryption = (
         serialization.BestAvailableEncryption(passphrase.encode())
@@ -97,7 +109,6 @@ def generate(settings: Settings, user: str, *, force: bool = False) -> KeyPair:
     )
     _write_private(private_path, pem)
     public_path.write_text(public_key_line(pem, passphrase) + "\n", encoding="ascii")
-    return KeyPair(user, private_path, public_path, created=True)
 
 
 def generate_all(

@@ -154,6 +154,12 @@ def aws_role_name(settings: Settings) -> str:
     return f"spoon-snowflake{sfx}"
 
 
+def aws_writer_user_name(settings: Settings) -> str:
+    """The IAM user Airbyte's S3 destination writes the lake with."""
+    sfx = env_suffix(settings).lower().replace("_", "-")
+    return f"spoon-airbyte{sfx}"
+
+
 def aws_role_arn(settings: Settings) -> str:
     require(settings, "aws_account_id", why="the IAM role Snowflake assumes lives in it")
     return f"arn:aws:iam::{settings.aws_account_id}:role/{aws_role_name(settings)}"

@@ -15,7 +15,7 @@ from typing import Any
 import jinja2
 
 from spoon.bootstrap import names as nm
-from spoon.errors import SpoonError
+from spoon.errors import SettingsError, SpoonError
 from spoon.settings import Settings
 
 FILE_RE = re.compile(r"^\d{2}_[a-z0-9_]+\.sql$")
@@ -27,6 +27,10 @@ _THREE_WORD = {
     "CREATE RESOURCE MONITOR",
     "ALTER RESOURCE MONITOR",
     "CREATE FILE FORMAT",
+    "CREATE MASKING POLICY",
+    "ALTER MASKING POLICY",
+    "CREATE NETWORK POLICY",
+    "ALTER NETWORK POLICY",
 }
 
 
@@ -88,6 +92,25 @@ def missing_public_keys(settings: Settings) -> list[str]:
     ]
 
 
+def allowed_ips(settings: Settings) -> list[str]:
+    """SPOON_SNOWFLAKE_ALLOWED_IPS as a list of IPv4 CIDRs (a bad entry is a one-line error)."""
+    import ipaddress
+
+    out: list[str] = []
+    for item in (i.strip() for i in settings.snowflake_allowed_ips.split(",")):
+        if not item:
+            continue
+        try:
+            net = ipaddress.IPv4Network(item, strict=False)
+        except ValueError:
+            raise SettingsError(
+                f"SPOON_SNOWFLAKE_ALLOWED_IPS: {item!r} is not an IPv4 address or CIDR; "
+                "fix it in .env (e.g. 203.0.113.7/32,198.51.100.0/24)"
+            ) from None
+        out.append(str(net))
+    return out
+
+
 def context(settings: Settings) -> dict[str, Any]:
     """Everything the templates may use (fails with one line if a needed setting is unset)."""
     nm.require(
@@ -121,6 +144,8 @@ def context(settings: Settings) -> dict[str, Any]:
         "aws_role_arn": nm.aws_role_arn(settings),
         "credit_quota": settings.snowflake_credit_quota,
         "users": users,
+        "allowed_ips": allowed_ips(settings),
+        "network_policy": f"SPOON_SERVICES{names.suffix}",
     }
 
 

@@ -159,6 +159,11 @@ class SnowflakeBackend:
                     f"cannot connect to Snowflake as {self.connect_args.get('user')}: "
                     f"{_first_line(err)}; check SPOON_SNOWFLAKE_* settings and the reporter key"
                 ) from None
+            except (ValueError, TypeError) as err:  # the key file: wrong or missing passphrase
+                raise ReportingError(
+                    f"cannot read the reporter key {self.connect_args.get('private_key_file')}: "
+                    f"{_first_line(err)}; check SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"
+                ) from None
         return self._con
 
     def query(self, sql: str) -> Rows:

@@ -6,6 +6,8 @@ only lays it out. Failures become friendly messages, never a traceback.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -24,7 +26,7 @@ from spoon.reporting.geo import split_geo, us_states_topojson
 from spoon.reporting.kpis import MONEY_COLUMNS, Period, format_growth, format_money
 from spoon.reporting.queries import GRAINS, Grain
 from spoon.reporting.service import Reporter
-from spoon.settings import Settings, load_settings
+from spoon.settings import SECRET_FIELDS, Settings, load_settings
 
 TITLE = "Willow's Spoon"
 CTX_KEY = "_spoon_dashboard_ctx"
@@ -76,9 +78,22 @@ class Context:
 
 
 # ---- app shell ---------------------------------------------------------------------------
+def settings_fingerprint(settings: Settings) -> str:
+    """The cache key of a configuration: every setting, secrets as a digest only.
+
+    `model_dump_json()` alone masks secrets as '**********', so it cannot carry them (the
+    Reporter is built from the `Settings` object itself); the digest makes a changed
+    passphrase or key path build a new Reporter.
+    """
+    secrets = {name: getattr(settings, name).get_secret_value() for name in sorted(SECRET_FIELDS)}
+    digest = hashlib.sha256(json.dumps(secrets, sort_keys=True).encode()).hexdigest()
+    return f"{settings.model_dump_json()}#{digest}"
+
+
 @st.cache_resource(show_spinner=False)
-def _reporter(settings_json: str) -> Reporter:
-    return Reporter.from_settings(Settings.model_validate_json(settings_json))
+def _reporter(fingerprint: str, _settings: Settings) -> Reporter:
+    """One Reporter per configuration; Streamlit hashes `fingerprint`, not `_settings`."""
+    return Reporter.from_settings(_settings)
 
 
 def run_app(app_dir: Path) -> None:
@@ -92,7 +107,7 @@ def run_app(app_dir: Path) -> None:
     st.session_state.pop(CTX_KEY, None)
     with guard():
         settings = load_settings()
-        reporter = _reporter(settings.model_dump_json())
+        reporter = _reporter(settings_fingerprint(settings), settings)
         ctx = _sidebar(reporter)
         if ctx is None:
             return

@@ -1,9 +1,10 @@
 """Slim dbt CI, simulated on DuckDB exactly as .github/workflows/ci.yml runs it on Snowflake.
 
 prod builds everything and its manifest is saved as the production state; a pull request
-changes one model; `dbt build --select state:modified+ --defer --state <prod>` on the `ci`
-target must build exactly that model and its children into the PR's schemas, read every
-other parent from prod, and `drop_ci_schemas` must remove the PR's schemas afterwards.
+changes one model; `dbt build --select @state:modified --state <prod>` on the `ci` target
+must build exactly that model, its children and every parent of those into the PR's
+schemas, read no model from prod (the CI role may read masked RAW only), and
+`drop_ci_schemas` must remove the PR's schemas afterwards.
 """
 
 from __future__ import annotations
@@ -34,6 +35,26 @@ def model_descendants(manifest: dict[str, Any], node_id: str) -> set[str]:
                 seen.add(child)
                 queue.append(child)
     return seen
+
+
+def at_selection(manifest: dict[str, Any], node_id: str) -> set[str]:
+    """The models dbt's `@node` selects: the node, every node downstream (tests included,
+    a singular test may read several marts) and every ancestor of those."""
+    down = {node_id}
+    queue = deque([node_id])
+    while queue:
+        for child in manifest["child_map"].get(queue.popleft(), []):
+            if child not in down:
+                down.add(child)
+                queue.append(child)
+    seen = set(down)
+    queue = deque(down)
+    while queue:
+        for parent in manifest["parent_map"].get(queue.popleft(), []):
+            if parent not in seen:
+                seen.add(parent)
+                queue.append(parent)
+    return {n for n in seen if n.startswith("model.")}
 
 
 def pick_model(manifest: dict[str, Any]) -> str:
@@ -71,16 +92,17 @@ def test_slim_ci_builds_only_the_changed_model_and_its_children(
     # 2. the pull request changes one model
     changed = pick_model(prod)
     node = prod["nodes"][changed]
-    expected = {changed} | model_descendants(prod, changed)
+    expected = at_selection(prod, changed)
+    assert {changed} | model_descendants(prod, changed) <= expected
     assert len(expected) < len(all_models), "the change must leave some models untouched"
     sql_file = project.root / node["original_file_path"]
     sql_file.write_text(sql_file.read_text() + "\n-- changed by a pull request\n")
 
-    # 3. state selection: exactly the changed model and its children
+    # 3. state selection: the changed model, its children and all their parents
     listed = project.dbt(
         "ls",
         "--select",
-        "state:modified+",
+        "@state:modified",
         "--state",
         str(state),
         "--resource-type",
@@ -96,15 +118,16 @@ def test_slim_ci_builds_only_the_changed_model_and_its_children(
     selected = set(re.findall(r'"unique_id":\s*"([^"]+)"', listed.stdout))
     assert selected == expected
 
-    # 4. slim build into the PR's schemas, deferring every other parent to prod
+    # 4. the build into the PR's schemas, as ci.yml runs it: nothing deferred to prod
     project.dbt(
         "build",
         *NO_UNIT_TESTS,
         "--select",
-        "state:modified+",
-        "--defer",
+        "@state:modified",
         "--state",
         str(state),
+        "--indirect-selection",
+        "cautious",
         target="ci",
         target_path="target-ci",
     )
@@ -120,18 +143,17 @@ def test_slim_ci_builds_only_the_changed_model_and_its_children(
     # prod is untouched: the same relations, nothing written into its schemas
     assert relations(project, "%") - relations(project, f"{PR_SCHEMA}%") == prod_relations
 
-    # children read unchanged parents from prod and changed parents from the PR's schemas
-    for model_id in expected - {changed}:
+    # every model reads its parent models from the PR's schemas, none from prod
+    for model_id in expected:
         compiled = ci["nodes"][model_id]["compiled_code"].lower()
         for parent_id in ci["nodes"][model_id]["depends_on"]["nodes"]:
             parent = prod["nodes"].get(parent_id)
             if not parent or parent["resource_type"] != "model":
                 continue
+            assert parent_id in expected, f"{model_id} would read {parent_id} from prod"
             if parent["config"]["materialized"] == "ephemeral":
                 continue
-            schema = (
-                f"{PR_SCHEMA}_{parent['schema']}" if parent_id in expected else parent["schema"]
-            )
+            schema = f"{PR_SCHEMA}_{parent['schema']}"
             assert re.search(rf'"?{schema}"?\."?{parent["alias"]}"?', compiled), (
                 f"{model_id} should read {parent_id} from schema {schema}"
             )

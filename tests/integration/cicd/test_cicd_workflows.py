@@ -126,7 +126,7 @@ def test_ci_runs_lint_tests_and_slim_dbt_ci_and_drops_the_pr_schemas() -> None:
     assert dbt["env"]["SPOON_DBT_TARGET"] == "ci"
     assert dbt["env"]["SPOON_DBT_SCHEMA"] == "pr_${{ github.event.pull_request.number }}"
     assert "aws s3 cp" in run_lines["dbt"] and "manifest.json" in run_lines["dbt"]
-    assert "--select state:modified+ --defer --state prod-state" in run_lines["dbt"]
+    assert "--select @state:modified --state prod-state" in run_lines["dbt"]
     assert "build" in run_lines["dbt"] and "--target ci" in run_lines["dbt"]
     assert "closed" in jobs["cleanup"]["if"] and "closed" in jobs["dbt"]["if"]
     assert "run-operation drop_ci_schemas" in run_lines["cleanup"]
@@ -175,3 +175,92 @@ def test_env_profiles_for_the_vm_hold_placeholders_only() -> None:
         for key, value in values.items():
             if any(word in key for word in ("PASSWORD", "SECRET", "TOKEN", "PASSPHRASE")):
                 assert value in ("", "replace_me") or value.startswith("replace"), key
+
+
+# --- CI/CD that cannot leak -----------------------------------------------------------------
+#: the only secrets a pull request's jobs may read (the `ci` environment's)
+CI_SECRETS = {
+    "SNOWFLAKE_ACCOUNT",
+    "SNOWFLAKE_CI_PRIVATE_KEY",
+    "SNOWFLAKE_CI_PRIVATE_KEY_PASSPHRASE",
+    "AWS_CI_ROLE_ARN",
+}
+SECRET_REF = re.compile(r"secrets\.([A-Za-z0-9_]+)")
+
+
+def _on(doc: dict[Any, Any]) -> dict[str, Any]:
+    on = doc[True] if True in doc else doc["on"]  # PyYAML reads `on:` as a boolean
+    return dict(on)
+
+
+def _environment(job: dict[str, Any]) -> str | None:
+    env = job.get("environment")
+    return env.get("name") if isinstance(env, dict) else env
+
+
+def _job_secrets(job: dict[str, Any]) -> set[str]:
+    return set(SECRET_REF.findall(yaml.safe_dump(job)))
+
+
+def test_deploy_runs_only_from_main_in_the_production_environment() -> None:
+    doc = load(GITHUB / "workflows" / "deploy.yml")
+    on = _on(doc)
+    assert set(on) <= {"push", "workflow_dispatch"}, f"deploy.yml triggers on {set(on)}"
+    assert on["push"] == {"branches": ["main"]}
+    for name, job in doc["jobs"].items():
+        # the environment's branch policy and reviewers guard its secrets (docs/ci-cd.md),
+        # and the job itself refuses any other ref (a dispatch on a branch runs nothing)
+        assert _environment(job) == "production", f"deploy job {name} outside production"
+        assert "github.ref == 'refs/heads/main'" in str(job.get("if", "")), name
+        assert not _job_secrets(job) & {"SNOWFLAKE_CI_PRIVATE_KEY"}, f"{name} uses the CI key"
+
+
+def test_pull_request_jobs_hold_no_deploy_secret_and_cannot_deploy() -> None:
+    doc = load(GITHUB / "workflows" / "ci.yml")
+    assert set(_on(doc)) == {"pull_request"}, "ci.yml runs for pull requests only"
+    deploy_secrets = set().union(
+        *(_job_secrets(j) for j in load(GITHUB / "workflows" / "deploy.yml")["jobs"].values())
+    )
+    assert deploy_secrets - CI_SECRETS >= {"DEPLOY_SSH_KEY", "SNOWFLAKE_PROD_PRIVATE_KEY"}
+    for name, job in doc["jobs"].items():
+        used = _job_secrets(job)
+        assert used <= CI_SECRETS, f"ci job {name} reads {sorted(used - CI_SECRETS)}"
+        assert _environment(job) in (None, "ci"), f"ci job {name} in {_environment(job)}"
+        if used:
+            assert _environment(job) == "ci", f"ci job {name} reads secrets outside `ci`"
+            assert "head.repo.full_name == github.repository" in job["if"], name
+        perms = job["permissions"]
+        assert perms.get("packages") in (None, "read"), f"ci job {name} can push images"
+        assert {k for k, v in perms.items() if v == "write"} <= {"id-token"}, name
+        text = "\n".join(s.get("run", "") for s in job["steps"])
+        assert not re.search(r"docker (push|login)|ssh |scp ", text), f"ci job {name} deploys"
+    # the code of a pull request runs without any secret in lint and test
+    for name in ("lint", "test"):
+        assert not _job_secrets(doc["jobs"][name]) and "environment" not in doc["jobs"][name]
+
+
+def test_pull_requests_read_no_production_model() -> None:
+    """CI builds from masked RAW only: every parent it needs is built in its own schemas."""
+    doc = load(GITHUB / "workflows" / "ci.yml")
+    dbt = doc["jobs"]["dbt"]
+    text = "\n".join(s.get("run", "") for s in dbt["steps"])
+    assert "--select @state:modified --state prod-state --indirect-selection cautious" in text
+    assert "--defer" not in text
+    assert dbt["env"]["SPOON_ENV"] == "ci"
+    for key in ("SPOON_SNOWFLAKE_USER", "SPOON_SNOWFLAKE_ROLE", "SPOON_SNOWFLAKE_DATABASE"):
+        default = re.search(r"'([A-Z_]+)'", dbt["env"][key])
+        assert default and default.group(1).endswith("_CI"), key
+
+
+def test_docs_say_how_to_protect_the_environments() -> None:
+    doc = (REPO / "docs" / "ci-cd.md").read_text()
+    for phrase in (
+        "Deployment branches and tags",
+        "Required reviewers",
+        "Selected branches and tags",
+        "10_pii_masking.sql",
+        "environment secrets",
+    ):
+        assert phrase in doc, phrase
+    for name in CI_SECRETS:
+        assert re.search(rf"\| `{name}` \|[^\n]*\bci\b", doc), f"{name}: which environment?"

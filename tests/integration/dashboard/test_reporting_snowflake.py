@@ -13,6 +13,7 @@ from typing import Any
 
 import duckdb
 import pytest
+from pydantic import SecretStr
 
 from spoon.reporting import queries
 from spoon.reporting.backends import (
@@ -168,3 +169,77 @@ def test_snowflake_gives_the_same_figures_as_duckdb(
         assert queries.freshness(sf).last_load == datetime(2026, 1, 15, 6, 0)
     finally:
         sf.close()
+
+
+PASSPHRASE = "correct horse battery staple"
+
+
+@pytest.fixture(scope="module")
+def encrypted_reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reporter's key as `spoon bootstrap keygen` writes it with a passphrase."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    path = tmp_path_factory.mktemp("enc-keys") / "SPOON_REPORTER_DEV.p8"
+    path.write_bytes(
+        key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.BestAvailableEncryption(PASSPHRASE.encode()),
+        )
+    )
+    assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
+    return path
+
+
+def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
+    fakesnow_marts: dict[str, Any],
+    encrypted_reporter_key: Path,
+    dash: Any,
+    monkeypatch: pytest.MonkeyPatch,
+    tmp_path: Path,
+) -> None:
+    """The dashboard app itself (its cached Reporter) connects with the real passphrase."""
+    from streamlit.testing.v1 import AppTest
+
+    for name, value in {
+        "SPOON_WAREHOUSE": "snowflake",
+        "SPOON_ENV": "dev",
+        "SPOON_SNOWFLAKE_ACCOUNT": "fakesnow",
+        "SPOON_SNOWFLAKE_HOST": fakesnow_marts["host"],
+        "SPOON_SNOWFLAKE_PORT": str(fakesnow_marts["port"]),
+        "SPOON_SNOWFLAKE_PROTOCOL": "http",
+        "SPOON_SNOWFLAKE_REPORTER_PRIVATE_KEY_PATH": str(encrypted_reporter_key),
+        "SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE": PASSPHRASE,
+        "SPOON_DASHBOARD_REFRESH_FILE": str(tmp_path / "refresh.json"),
+        "SPOON_DBT_PROJECT_DIR": str(tmp_path / "dbt"),
+    }.items():
+        monkeypatch.setenv(name, value)
+    at = AppTest.from_file(str(dash.APP), default_timeout=120)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    captions = " ".join(c.value for c in at.sidebar.caption)
+    assert "Snowflake ANALYTICS_DEV.MARTS as REPORTER_DEV" in captions
+    assert {m.label for m in at.metric} >= {"Net sales", "Orders"}
+
+
+def test_settings_fingerprint_keeps_secrets_out_but_tells_them_apart() -> None:
+    from spoon.reporting.ui import settings_fingerprint
+
+    a = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-1"))
+    b = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-2"))
+    assert a != b
+    assert "Sesame" not in a + b
+
+
+def test_a_wrong_passphrase_is_a_one_line_error(
+    fakesnow_marts: dict[str, Any], encrypted_reporter_key: Path
+) -> None:
+    settings = _settings(fakesnow_marts, encrypted_reporter_key)
+    for wrong in ("**********", ""):
+        settings.snowflake_private_key_passphrase = SecretStr(wrong)
+        backend = SnowflakeBackend.from_settings(settings)
+        with pytest.raises(ReportingError, match="SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"):
+            backend.query("select 1")

@@ -38,7 +38,7 @@ def test_bootstrap_aws_twice(aws_env: str) -> None:
     plan = first.plan()
     assert all(c.action == "create" for c in plan), [c.line() for c in plan]
     done = first.apply()
-    assert [c.action for c in done] == ["create"] * 7
+    assert [c.action for c in done] == ["create"] * 11
     assert any("SPOON_SNOWPIPE_QUEUE_ARN not set" in n for n in first.notes)
 
     pab = s3.get_public_access_block(Bucket="willows-spoon-boot")["PublicAccessBlockConfiguration"]
@@ -59,8 +59,14 @@ def test_bootstrap_aws_twice(aws_env: str) -> None:
         "arn:aws:s3:::willows-spoon-boot",
         "arn:aws:s3:::willows-spoon-boot/*",
     }
+    assert s3.get_bucket_versioning(Bucket="willows-spoon-boot")["Status"] == "Enabled"
+    ownership = s3.get_bucket_ownership_controls(Bucket="willows-spoon-boot")
+    assert ownership["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
     (lc,) = s3.get_bucket_lifecycle_configuration(Bucket="willows-spoon-boot")["Rules"]
     assert lc["Status"] == "Enabled" and lc["Expiration"]["Days"] == 21
+    assert lc["NoncurrentVersionExpiration"]["NoncurrentDays"] == 21
+    assert iam.get_user(UserName="spoon-airbyte")["User"]["UserName"] == "spoon-airbyte"
+    assert any("create-access-key --user-name spoon-airbyte" in n for n in first.notes)
     assert lc["Filter"]["Prefix"] == "lake/"
     role = iam.get_role(RoleName="spoon-snowflake")["Role"]
     trust = role["AssumeRolePolicyDocument"]
@@ -86,7 +92,7 @@ def test_bootstrap_aws_twice(aws_env: str) -> None:
 
     # 2) a second run reports no change
     again = AwsBootstrap(_settings())
-    assert [c.action for c in again.plan()] == ["none"] * 7
+    assert [c.action for c in again.plan()] == ["none"] * 11
     assert not any(c.changes for c in again.apply())
 
     # 3) with what `bootstrap snowflake` printed: the trust and the notification change

@@ -12,8 +12,9 @@ import pytest
 
 from spoon.bootstrap import sqlfiles
 from spoon.bootstrap.connection import connect_admin
+from spoon.bootstrap.names import STREAMS
 from spoon.bootstrap.snowflake import apply
-from spoon.lake import STREAMS, Lake
+from spoon.lake import Lake
 from spoon.settings import load_settings
 
 BUCKET = "willows-spoon-pipes"
@@ -63,7 +64,7 @@ def test_pipe_copy_loads_contract_1_files(
         apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)
         cur = conn.cursor()
         pipes = [s for s in statements if s.kind == "CREATE PIPE"]
-        assert len(pipes) == len(STREAMS)  # one pipe per stream
+        assert len(pipes) == len(STREAMS)
         results = {}
         for st in pipes:
             cur.execute(sqlfiles.pipe_copy(st))
