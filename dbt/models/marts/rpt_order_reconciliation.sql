@@ -102,7 +102,11 @@ daily as (
         coalesce(ours.shop, ledger.shop) as shop,
         coalesce(ours.order_id, ledger.order_id) as order_id,
         coalesce(ours.date_day, ledger.date_day) as date_day,
-        {%- for m in ['gross_sales', 'discounts', 'returns', 'shipping', 'duties', 'taxes', 'tips'] %}
+        {#- the base metrics (not `metrics`: a set here would replace the list above) -#}
+        {%- set base_metrics = [
+            'gross_sales', 'discounts', 'returns', 'shipping', 'duties', 'taxes', 'tips'
+        ] %}
+        {%- for m in base_metrics %}
         coalesce(ours.{{ m }}, 0) as our_{{ m }},
         coalesce(ledger.{{ m }}, 0) as shopify_{{ m }},
         {%- endfor %}
