@@ -25,16 +25,18 @@ expected as (
 ),
 
 actual as (
-    select
-        shop,
-        case
-            when event_type in ('sale', 'tip') then 'sale'
-            else 'return'
-        end as what,
-        count(*) as actual_rows
-    from {{ ref('fct_sales') }}
-    where event_type in ('sale', 'tip', 'return', 'tip_refund')
-    group by 1, 2
+    select shop, what, count(*) as actual_rows
+    from (
+        select
+            shop,
+            case
+                when event_type in ('sale', 'tip') then 'sale'
+                else 'return'
+            end as what
+        from {{ ref('fct_sales') }}
+        where event_type in ('sale', 'tip', 'return', 'tip_refund')
+    ) as events
+    group by shop, what
     union all
     select shop, 'order', count(*) from {{ ref('fct_orders') }} group by shop
 )

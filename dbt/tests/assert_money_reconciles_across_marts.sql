@@ -24,9 +24,9 @@ with
 
 shops as (
     select shop from daily
-    union
+    union distinct
     select shop from sales
-    union
+    union distinct
     select shop from orders
 )
 

@@ -12,7 +12,7 @@ with latest as (
 
 shops as (
     select shop from {{ ref('stg_shopify__shop') }}
-    union
+    union distinct
     select shop from {{ ref('stg_shopify__orders') }}
 )
 

@@ -13,8 +13,8 @@
 -- depends_on: {{ ref('stg_shopify__order_versions') }}
 -- depends_on: {{ ref('stg_shopify__order_refunds') }}
 -- depends_on: {{ ref('stg_shopify__customers') }}
--- One row per sales event per order line of each shop (docs/metrics.md). Incremental: whole affected
--- orders are recomputed and replaced (see macros/incremental.sql).
+-- One row per sales event per order line of each shop (docs/metrics.md). Incremental: whole
+-- affected orders are recomputed and replaced (see macros/incremental.sql).
 with
 {% if is_incremental() %}
 {{ affected_orders_ctes() }},

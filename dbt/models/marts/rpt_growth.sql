@@ -8,10 +8,16 @@ with quarters as (
 sales as (
     select
         shop,
-        cast({{ dbt.date_trunc('quarter', 'event_date') }} as date) as quarter_start,
+        quarter_start,
         sum(net_sales) as net_sales
-    from {{ ref('fct_sales') }}
-    group by 1, 2
+    from (
+        select
+            shop,
+            cast({{ dbt.date_trunc('quarter', 'event_date') }} as date) as quarter_start,
+            net_sales
+        from {{ ref('fct_sales') }}
+    ) as dated
+    group by shop, quarter_start
 ),
 
 bounds as (
