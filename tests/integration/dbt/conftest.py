@@ -1185,7 +1185,7 @@ def built_shops(duckdb_dbt: DbtRunner) -> tuple[Path, Path]:
 MARKER = "timestamp '2000-01-01'"
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
 def rawshop() -> SimpleNamespace:
     """The helpers above, for test modules (importlib mode cannot import conftest)."""
     return SimpleNamespace(
