@@ -1,6 +1,6 @@
 {#-
   Incremental facts (fct_sales, fct_orders) recompute whole orders. `affected_orders_ctes`
-  renders CTEs ending in `affected_orders(order_id)`: every order whose rows may differ
+  renders CTEs ending in `affected_orders(shop, order_id)`: every order whose rows may differ
   from what `this` holds, given the raw rows loaded since the watermark (the newest
   `_source_loaded_at` in `this`, minus lookback_hours()):
 
@@ -12,8 +12,9 @@
      after: a guest order that now maps to a customer moves between keys, and both keys'
      customer_order_seq change.
 
-  The model deletes and re-inserts these orders (delete+insert on order_id); a post-hook
-  removes orders that became test or deleted. The result equals a full refresh.
+  Everything is per shop: ids, e-mails and customer keys only match within one shop.
+  The model deletes and re-inserts these orders (delete+insert on shop and order_id); a
+  post-hook removes orders that became test or deleted. The result equals a full refresh.
 -#}
 {% macro affected_orders_ctes() -%}
 watermark as (
@@ -21,76 +22,92 @@ watermark as (
 ),
 
 changed_orders as (
-    select order_id
+    select shop, order_id
     from {{ ref('stg_shopify__order_versions') }}
     where _loaded_at > (select since_at from watermark)
     union
-    select order_id
+    select shop, order_id
     from {{ ref('stg_shopify__order_refunds') }}
     where _loaded_at > (select since_at from watermark)
 ),
 
 changed_customers as (
-    select customer_id, cast(customer_id as {{ dbt.type_string() }}) as customer_key, email
+    select
+        shop,
+        customer_id,
+        cast(customer_id as {{ dbt.type_string() }}) as customer_key,
+        email
     from {{ ref('stg_shopify__customers') }}
     where _loaded_at > (select since_at from watermark)
 ),
 
 new_keys as (
-    select identity.order_id, identity.customer_key, orders.email
+    select identity.shop, identity.order_id, identity.customer_key, orders.email
     from {{ ref('int_customer_identity') }} as identity
-    inner join {{ ref('int_orders') }} as orders on identity.order_id = orders.order_id
+    inner join {{ ref('int_orders') }} as orders
+        on identity.shop = orders.shop and identity.order_id = orders.order_id
 ),
 
 old_keys as (
-    select distinct order_id, customer_id as customer_key
+    select distinct shop, order_id, customer_id as customer_key
     from {{ this }}
 ),
 
 directly_affected as (
-    select order_id from changed_orders
+    select shop, order_id from changed_orders
     union
-    select new_keys.order_id
+    select new_keys.shop, new_keys.order_id
     from new_keys
-    inner join changed_customers on new_keys.email = changed_customers.email
+    inner join changed_customers
+        on new_keys.shop = changed_customers.shop and new_keys.email = changed_customers.email
     union
-    select new_keys.order_id
+    select new_keys.shop, new_keys.order_id
     from new_keys
-    inner join changed_customers on new_keys.customer_key = changed_customers.customer_key
+    inner join changed_customers
+        on new_keys.shop = changed_customers.shop
+        and new_keys.customer_key = changed_customers.customer_key
     union
-    select old_keys.order_id
+    select old_keys.shop, old_keys.order_id
     from old_keys
-    inner join changed_customers on old_keys.customer_key = changed_customers.customer_key
+    inner join changed_customers
+        on old_keys.shop = changed_customers.shop
+        and old_keys.customer_key = changed_customers.customer_key
 ),
 
 touched_keys as (
-    select new_keys.customer_key
+    select new_keys.shop, new_keys.customer_key
     from new_keys
-    inner join directly_affected on new_keys.order_id = directly_affected.order_id
+    inner join directly_affected
+        on new_keys.shop = directly_affected.shop
+        and new_keys.order_id = directly_affected.order_id
     union
-    select old_keys.customer_key
+    select old_keys.shop, old_keys.customer_key
     from old_keys
-    inner join directly_affected on old_keys.order_id = directly_affected.order_id
+    inner join directly_affected
+        on old_keys.shop = directly_affected.shop
+        and old_keys.order_id = directly_affected.order_id
 ),
 
 affected_orders as (
-    select order_id from directly_affected
+    select shop, order_id from directly_affected
     union
-    select new_keys.order_id
+    select new_keys.shop, new_keys.order_id
     from new_keys
-    inner join touched_keys on new_keys.customer_key = touched_keys.customer_key
+    inner join touched_keys
+        on new_keys.shop = touched_keys.shop and new_keys.customer_key = touched_keys.customer_key
     union
-    select old_keys.order_id
+    select old_keys.shop, old_keys.order_id
     from old_keys
-    inner join touched_keys on old_keys.customer_key = touched_keys.customer_key
+    inner join touched_keys
+        on old_keys.shop = touched_keys.shop and old_keys.customer_key = touched_keys.customer_key
 )
 {%- endmacro %}
 
 {#- post-hook: drop the rows of orders that are now test or deleted (no-op on a full build) -#}
 {% macro delete_excluded_orders() -%}
     delete from {{ this }}
-    where order_id in (
-        select order_id from {{ ref('int_orders') }} where is_excluded
+    where (shop, order_id) in (
+        select shop, order_id from {{ ref('int_orders') }} where is_excluded
     )
 {%- endmacro %}
 
@@ -134,7 +151,7 @@ affected_orders as (
   Incremental staging on DuckDB (on Snowflake staging is views and these render nothing).
   `where_new_raw_rows()` closes the source CTE: only raw rows loaded since the watermark.
   `latest_candidates(cte, key)` is the new records of `cte` plus the row `this` already
-  holds for each of their keys; keep_latest over it picks the same version a full build
+  holds for each of their (shop, key); keep_latest over it picks the same version a full build
   would (its ordering columns are all kept in staging), and delete+insert on `key`
   replaces the old row.
 -#}
@@ -150,20 +167,20 @@ affected_orders as (
     {%- if is_incremental() %}
     union all
     select * from {{ this }}
-    where {{ key }} in (select {{ key }} from {{ cte }})
+    where (shop, {{ key }}) in (select shop, {{ key }} from {{ cte }})
     {%- endif %}
 {%- endmacro %}
 
 {#-
   The incremental per-record intermediate models on DuckDB (int_order_lines,
   int_order_shipping, int_refund_lines, int_refund_adjustments) start from
-  `changed_rows(relation, columns)`: the staging rows to (re)compute with `columns` and
-  their `_loaded_at`; all of them, or on an incremental run those loaded after the newest
+  `changed_rows(relation, columns)`: the staging rows to (re)compute with their shop,
+  `columns` and their `_loaded_at`; all of them, or on an incremental run those loaded after the newest
   `_source_loaded_at` the model holds. It is a CTE of its own so the filter comes before
   the JSON unnest that follows (DuckDB does not push a filter through an unnest).
 -#}
 {% macro changed_rows(relation, columns) -%}
-    select {{ columns | join(', ') }}, _loaded_at
+    select shop, {{ columns | join(', ') }}, _loaded_at
     from {{ relation }}
     {%- if is_incremental() %}
     where {{ loaded_after('_source_loaded_at') }}
@@ -173,15 +190,15 @@ affected_orders as (
 {#-
   pre-hook of the incremental per-record intermediate models on DuckDB (int_order_lines,
   int_order_shipping by order; int_refund_lines, int_refund_adjustments by refund): drop
-  the rows of every `key` whose staging row (`parent`) changed since the watermark, so a
+  the rows of every (shop, `key`) whose staging row (`parent`) changed since the watermark, so a
   record that lost a line keeps none of the old ones (delete+insert alone only replaces
   the keys that still have rows).
 -#}
 {% macro delete_changed(parent, key) -%}
   {%- if is_incremental() -%}
     delete from {{ this }}
-    where {{ key }} in (
-        select {{ key }} from {{ ref(parent) }}
+    where (shop, {{ key }}) in (
+        select shop, {{ key }} from {{ ref(parent) }}
         where {{ loaded_after('_source_loaded_at') }}
     )
   {%- endif -%}

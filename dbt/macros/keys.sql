@@ -14,10 +14,11 @@
   )
 {%- endmacro %}
 
-{#- QUALIFY clause keeping the latest version of each record (append-only streams) -#}
+{#- QUALIFY clause keeping the latest version of each record of each shop (append-only
+    streams; ids are unique only within a shop) -#}
 {% macro keep_latest(key, updated_at='updated_at') -%}
   qualify row_number() over (
-    partition by {{ key }}
+    partition by shop, {{ key }}
     order by
       {{ updated_at }} desc nulls last,
       _airbyte_extracted_at desc nulls last,

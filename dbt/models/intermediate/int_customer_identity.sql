@@ -2,24 +2,26 @@
 -- that customer's order history (docs/metrics.md "Customers: new vs returning").
 -- Key: the order's customer id; else the id of the customer with the same normalised
 -- e-mail (the earliest created one if several); else 'email:' || md5(e-mail); else
--- 'order:' || order id (a guest with neither is always new).
+-- 'order:' || order id (a guest with neither is always new). All within the order's shop:
+-- a customer of one shop is not the same customer in another.
 with orders as (
-    select order_id, shopify_customer_id, email, processed_at, order_date
+    select shop, order_id, shopify_customer_id, email, processed_at, order_date
     from {{ ref('int_orders') }}
     where not is_excluded
 ),
 
 email_owners as (
-    select email, customer_id
+    select shop, email, customer_id
     from {{ ref('stg_shopify__customers') }}
     where email is not null
     qualify row_number() over (
-        partition by email order by created_at nulls last, customer_id
+        partition by shop, email order by created_at nulls last, customer_id
     ) = 1
 ),
 
 keyed as (
     select
+        orders.shop,
         orders.order_id,
         orders.processed_at,
         orders.order_date,
@@ -43,10 +45,12 @@ keyed as (
             else 'guest'
         end as identified_by
     from orders
-    left join email_owners on orders.email = email_owners.email
+    left join email_owners
+        on orders.shop = email_owners.shop and orders.email = email_owners.email
 )
 
 select
+    shop,
     order_id,
     customer_key,
     shopify_customer_id,
@@ -55,6 +59,6 @@ select
     processed_at,
     order_date,
     row_number() over (
-        partition by customer_key order by processed_at, order_id
+        partition by shop, customer_key order by processed_at, order_id
     ) as customer_order_seq
 from keyed

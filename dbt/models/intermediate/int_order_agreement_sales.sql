@@ -4,7 +4,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
         pre_hook="{{ delete_changed('stg_shopify__order_agreements', 'order_id') }}",
     )
@@ -20,6 +20,7 @@ with ledgers as (
 
 agreements as (
     select
+        ledgers.shop,
         ledgers.order_id,
         ledgers._loaded_at as _source_loaded_at,
         ag.value as agreement
@@ -29,6 +30,7 @@ agreements as (
 
 sales as (
     select
+        agreements.shop,
         agreements.order_id,
         {{ json_bigint('agreements.agreement', 'id') }} as agreement_id,
         {{ json_string('agreements.agreement', '__typename') }} as agreement_type,
@@ -41,6 +43,7 @@ sales as (
 )
 
 select
+    shop,
     {{ json_bigint('sale', 'id') }} as sale_id,
     order_id,
     agreement_id,

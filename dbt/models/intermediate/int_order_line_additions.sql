@@ -10,19 +10,20 @@
 -- items are never read (the filter comes before the window and the unnest: DuckDB does
 -- not push it through either).
 with edited_orders as (
-    select order_id
+    select shop, order_id
     from {{ ref('stg_shopify__order_versions') }}
-    group by order_id
+    group by shop, order_id
     having count(*) > 1
 ),
 
 versions as (
     select
+        shop,
         order_id,
         updated_at,
         line_items,
         row_number() over (
-            partition by order_id
+            partition by shop, order_id
             order by
                 updated_at asc nulls last,
                 _airbyte_extracted_at asc nulls last,
@@ -30,11 +31,12 @@ versions as (
                 _airbyte_raw_id asc nulls last
         ) as version_seq
     from {{ ref('stg_shopify__order_versions') }}
-    where order_id in (select order_id from edited_orders)
+    where (shop, order_id) in (select shop, order_id from edited_orders)
 ),
 
 version_lines as (
     select
+        versions.shop,
         versions.order_id,
         versions.version_seq,
         versions.updated_at,
@@ -45,19 +47,21 @@ version_lines as (
 
 first_seen as (
     select
+        shop,
         order_id,
         order_line_id,
         version_seq,
         updated_at,
-        min(version_seq) over (partition by order_id) as baseline_version_seq
+        min(version_seq) over (partition by shop, order_id) as baseline_version_seq
     from version_lines
     where order_line_id is not null
     qualify row_number() over (
-        partition by order_id, order_line_id order by version_seq
+        partition by shop, order_id, order_line_id order by version_seq
     ) = 1
 )
 
 select
+    shop,
     order_id,
     order_line_id,
     version_seq as added_in_version_seq,

@@ -7,7 +7,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
         pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
@@ -30,6 +30,7 @@ with orders as (
 
 lines as (
     select
+        orders.shop,
         orders.order_id,
         orders.total_tip_received,
         orders._loaded_at as _source_loaded_at,
@@ -40,6 +41,7 @@ lines as (
 
 line_fields as (
     select
+        shop,
         order_id,
         total_tip_received,
         _source_loaded_at,
@@ -50,6 +52,7 @@ line_fields as (
 
 typed as (
     select
+        shop,
         order_id,
         total_tip_received,
         try_cast({{ json_string_in('fields', paths, 'id') }} as bigint) as order_line_id,
@@ -85,6 +88,7 @@ typed as (
 
 discounts as (
     select
+        typed.shop,
         typed.order_line_id,
         sum(
             coalesce(
@@ -94,11 +98,12 @@ discounts as (
         ) as discounts
     from typed
     {{ unnest_json_array('typed.discount_allocations', 'da') }}
-    group by typed.order_line_id
+    group by typed.shop, typed.order_line_id
 ),
 
 taxes as (
     select
+        typed.shop,
         typed.order_line_id,
         sum(
             coalesce(
@@ -109,11 +114,12 @@ taxes as (
         sum(try_cast({{ json_string('tl.value', 'rate') }} as decimal(12, 6))) as tax_rate
     from typed
     {{ unnest_json_array('typed.tax_lines', 'tl') }}
-    group by typed.order_line_id
+    group by typed.shop, typed.order_line_id
 ),
 
 duties as (
     select
+        typed.shop,
         typed.order_line_id,
         sum(
             coalesce(
@@ -123,7 +129,7 @@ duties as (
         ) as duties
     from typed
     {{ unnest_json_array('typed.duty_lines', 'du') }}
-    group by typed.order_line_id
+    group by typed.shop, typed.order_line_id
 ),
 
 priced as (
@@ -135,12 +141,14 @@ priced as (
         taxes.tax_rate,
         {{ money0('duties.duties') }} as duties
     from typed
-    left join discounts on typed.order_line_id = discounts.order_line_id
-    left join taxes on typed.order_line_id = taxes.order_line_id
-    left join duties on typed.order_line_id = duties.order_line_id
+    left join discounts
+        on typed.shop = discounts.shop and typed.order_line_id = discounts.order_line_id
+    left join taxes on typed.shop = taxes.shop and typed.order_line_id = taxes.order_line_id
+    left join duties on typed.shop = duties.shop and typed.order_line_id = duties.order_line_id
 )
 
 select
+    shop,
     order_id,
     order_line_id,
     product_id,

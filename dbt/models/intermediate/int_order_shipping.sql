@@ -7,7 +7,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
         pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
@@ -20,6 +20,7 @@ with orders as (
 
 shipping_lines as (
     select
+        orders.shop,
         orders.order_id,
         orders._loaded_at as _source_loaded_at,
         sl.value as shipping_line
@@ -29,6 +30,7 @@ shipping_lines as (
 
 typed as (
     select
+        shop,
         order_id,
         {{ json_bigint('shipping_line', 'id') }} as shipping_line_id,
         coalesce(
@@ -43,6 +45,7 @@ typed as (
 
 discounts as (
     select
+        typed.shop,
         typed.order_id,
         typed.shipping_line_id,
         sum(
@@ -53,11 +56,12 @@ discounts as (
         ) as discounts
     from typed
     {{ unnest_json_array('typed.discount_allocations', 'da') }}
-    group by typed.order_id, typed.shipping_line_id
+    group by typed.shop, typed.order_id, typed.shipping_line_id
 ),
 
 taxes as (
     select
+        typed.shop,
         typed.order_id,
         typed.shipping_line_id,
         sum(
@@ -68,11 +72,12 @@ taxes as (
         ) as tax
     from typed
     {{ unnest_json_array('typed.tax_lines', 'tl') }}
-    group by typed.order_id, typed.shipping_line_id
+    group by typed.shop, typed.order_id, typed.shipping_line_id
 ),
 
 per_line as (
     select
+        typed.shop,
         typed.order_id,
         coalesce(typed.price, 0) as charged,
         coalesce(discounts.discounts, 0) as discounts,
@@ -80,14 +85,17 @@ per_line as (
         typed._source_loaded_at
     from typed
     left join discounts
-        on typed.order_id = discounts.order_id
+        on typed.shop = discounts.shop
+        and typed.order_id = discounts.order_id
         and typed.shipping_line_id = discounts.shipping_line_id
     left join taxes
-        on typed.order_id = taxes.order_id
+        on typed.shop = taxes.shop
+        and typed.order_id = taxes.order_id
         and typed.shipping_line_id = taxes.shipping_line_id
 )
 
 select
+    shop,
     order_id,
     count(*) as shipping_lines_count,
     {{ money('sum(charged)') }} as shipping_charged,
@@ -96,4 +104,4 @@ select
     {{ money('sum(tax)') }} as shipping_tax,
     max(_source_loaded_at) as _source_loaded_at
 from per_line
-group by order_id
+group by shop, order_id

@@ -1,20 +1,21 @@
--- One row per order (excluded ones flagged), its times in the shop's zone, and the newest
--- load time of anything it is built from (the incremental facts' watermark).
+-- One row per order of each shop (excluded ones flagged), its times in its own shop's zone,
+-- and the newest load time of anything it is built from (the incremental facts' watermark).
 with orders as (
     select * from {{ ref('stg_shopify__orders') }}
 ),
 
 shop as (
-    select iana_timezone, taxes_included from {{ ref('int_shop') }}
+    select shop, iana_timezone, taxes_included from {{ ref('int_shop') }}
 ),
 
 refunds_loaded as (
-    select order_id, max(_loaded_at) as refunds_loaded_at
+    select shop, order_id, max(_loaded_at) as refunds_loaded_at
     from {{ ref('stg_shopify__order_refunds') }}
-    group by order_id
+    group by shop, order_id
 )
 
 select
+    orders.shop,
     orders.order_id,
     orders.order_name,
     orders.order_number,
@@ -59,5 +60,6 @@ select
         else orders._loaded_at
     end as source_loaded_at
 from orders
-cross join shop
-left join refunds_loaded on orders.order_id = refunds_loaded.order_id
+inner join shop on orders.shop = shop.shop
+left join refunds_loaded
+    on orders.shop = refunds_loaded.shop and orders.order_id = refunds_loaded.order_id

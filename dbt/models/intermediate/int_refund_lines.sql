@@ -4,7 +4,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='refund_id',
+        unique_key=['shop', 'refund_id'],
         on_schema_change='fail',
         pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
     )
@@ -21,6 +21,7 @@ with refunds as (
 
 refund_lines as (
     select
+        refunds.shop,
         refunds.refund_id,
         refunds.order_id,
         refunds.refunded_at,
@@ -31,6 +32,7 @@ refund_lines as (
 )
 
 select
+    shop,
     {{ json_bigint('refund_line_item', 'id') }} as refund_line_id,
     refund_id,
     order_id,

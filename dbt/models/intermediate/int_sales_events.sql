@@ -3,13 +3,14 @@
 -- tips are their own column, outside total sales. A line an order edit added is sold on
 -- the edit's date (int_order_line_additions). In an order whose prices include tax
 -- (`taxes_included`) every amount is shown without its tax, all of which is in `taxes`
--- (docs/metrics.md, "Prices that include tax").
+-- (docs/metrics.md, "Prices that include tax"). Every shop's events are dated in its own
+-- time zone; ids are matched within a shop only.
 with shop as (
-    select iana_timezone from {{ ref('int_shop') }}
+    select shop, iana_timezone from {{ ref('int_shop') }}
 ),
 
 orders as (
-    select order_id, processed_at, cancelled_at, taxes_included
+    select shop, order_id, processed_at, cancelled_at, taxes_included
     from {{ ref('int_orders') }}
     where not is_excluded
 ),
@@ -33,9 +34,10 @@ all_lines as (
             else orders.processed_at
         end as sold_at
     from {{ ref('int_order_lines') }} as lines
-    inner join orders on lines.order_id = orders.order_id
+    inner join orders on lines.shop = orders.shop and lines.order_id = orders.order_id
     left join {{ ref('int_order_line_additions') }} as additions
-        on lines.order_id = additions.order_id
+        on lines.shop = additions.shop
+        and lines.order_id = additions.order_id
         and lines.order_line_id = additions.order_line_id
     where not lines.is_gift_card
 ),
@@ -50,6 +52,7 @@ tip_lines as (
 
 shipping as (
     select
+        shipping.shop,
         shipping.order_id,
         {{ money(
             'shipping.shipping_net'
@@ -57,7 +60,7 @@ shipping as (
         ) }} as shipping_net,
         shipping.shipping_tax
     from {{ ref('int_order_shipping') }} as shipping
-    inner join orders on shipping.order_id = orders.order_id
+    inner join orders on shipping.shop = orders.shop and shipping.order_id = orders.order_id
 ),
 
 -- each refunded line: its refunded value without tax (the refunded subtotal includes the
@@ -73,9 +76,11 @@ all_refund_lines as (
         order_lines.variant_id,
         coalesce(order_lines.is_tip, false) as is_tip
     from {{ ref('int_refund_lines') }} as refund_lines
-    inner join orders on refund_lines.order_id = orders.order_id
+    inner join orders
+        on refund_lines.shop = orders.shop and refund_lines.order_id = orders.order_id
     left join {{ ref('int_order_lines') }} as order_lines
-        on refund_lines.order_line_id = order_lines.order_line_id
+        on refund_lines.shop = order_lines.shop
+        and refund_lines.order_line_id = order_lines.order_line_id
     where not coalesce(order_lines.is_gift_card, refund_lines.is_gift_card)
 ),
 
@@ -89,54 +94,62 @@ tip_refunds as (
 
 refunded_by_line as (
     select
+        shop,
         order_line_id,
         sum(line_returns) as line_returns,
         sum(subtotal) as subtotal,
         sum(tax) as tax,
         sum(quantity) as quantity
     from all_refund_lines
-    group by order_line_id
+    group by shop, order_line_id
 ),
 
 adjustments as (
     select adjustments.*
     from {{ ref('int_refund_adjustments') }} as adjustments
-    inner join orders on adjustments.order_id = orders.order_id
+    inner join orders on adjustments.shop = orders.shop and adjustments.order_id = orders.order_id
 ),
 
 shipping_refunded_by_order as (
     select
+        shop,
         order_id,
         sum(amount) as amount,
         sum(tax_amount) as tax_amount
     from adjustments
     where kind = 'shipping_refund'
-    group by order_id
+    group by shop, order_id
 ),
 
 duty_refunds as (
-    select refunds.refund_id, refunds.order_id, refunds.refunded_at, refunds.duties_refunded
+    select
+        refunds.shop,
+        refunds.refund_id,
+        refunds.order_id,
+        refunds.refunded_at,
+        refunds.duties_refunded
     from {{ ref('stg_shopify__order_refunds') }} as refunds
-    inner join orders on refunds.order_id = orders.order_id
+    inner join orders on refunds.shop = orders.shop and refunds.order_id = orders.order_id
     where refunds.duties_refunded <> 0
 ),
 
 duties_by_order as (
-    select order_id, sum(duties) as duties
+    select shop, order_id, sum(duties) as duties
     from lines
-    group by order_id
+    group by shop, order_id
 ),
 
 duties_refunded_by_order as (
-    select order_id, sum(duties_refunded) as duties_refunded
+    select shop, order_id, sum(duties_refunded) as duties_refunded
     from duty_refunds
-    group by order_id
+    group by shop, order_id
 ),
 
 events as (
     -- the sale of each line, on the order's date (a line added by an edit: the edit's),
     -- with the import duties charged on it
     select
+        lines.shop,
         'sale' as event_type,
         lines.order_id,
         lines.order_line_id,
@@ -159,6 +172,7 @@ events as (
 
     -- a tip, on the order's date: not a sale
     select
+        shop,
         'tip',
         order_id,
         order_line_id,
@@ -181,6 +195,7 @@ events as (
 
     -- shipping charged, net of shipping discounts (and of its tax), on the order's date
     select
+        shipping.shop,
         'shipping',
         shipping.order_id,
         null,
@@ -198,12 +213,13 @@ events as (
         shipping.shipping_tax,
         0
     from shipping
-    inner join orders on shipping.order_id = orders.order_id
+    inner join orders on shipping.shop = orders.shop and shipping.order_id = orders.order_id
 
     union all
 
     -- each refunded line on its refund's date
     select
+        shop,
         'return',
         order_id,
         order_line_id,
@@ -226,6 +242,7 @@ events as (
 
     -- a refunded tip on its refund's date
     select
+        shop,
         'tip_refund',
         order_id,
         order_line_id,
@@ -248,6 +265,7 @@ events as (
 
     -- refunded shipping (negative amounts, without its tax) on its refund's date
     select
+        shop,
         'shipping_refund',
         order_id,
         null,
@@ -271,6 +289,7 @@ events as (
 
     -- refund discrepancies (negative when more was refunded than the items' value)
     select
+        shop,
         'adjustment',
         order_id,
         null,
@@ -294,6 +313,7 @@ events as (
 
     -- refunded duties on the refund's date
     select
+        shop,
         'duty_refund',
         order_id,
         null,
@@ -316,6 +336,7 @@ events as (
 
     -- a cancellation reverses what the line's refunds have not already reversed
     select
+        lines.shop,
         'cancellation',
         lines.order_id,
         lines.order_line_id,
@@ -333,14 +354,16 @@ events as (
         -(lines.tax - coalesce(refunded.tax, 0)),
         0
     from lines
-    inner join orders on lines.order_id = orders.order_id
-    left join refunded_by_line as refunded on lines.order_line_id = refunded.order_line_id
+    inner join orders on lines.shop = orders.shop and lines.order_id = orders.order_id
+    left join refunded_by_line as refunded
+        on lines.shop = refunded.shop and lines.order_line_id = refunded.order_line_id
     where orders.cancelled_at is not null
 
     union all
 
     -- ... the tips not refunded
     select
+        tip_lines.shop,
         'tip_cancellation',
         tip_lines.order_id,
         tip_lines.order_line_id,
@@ -358,14 +381,16 @@ events as (
         0,
         -(tip_lines.line_net - coalesce(refunded.line_returns, 0))
     from tip_lines
-    inner join orders on tip_lines.order_id = orders.order_id
-    left join refunded_by_line as refunded on tip_lines.order_line_id = refunded.order_line_id
+    inner join orders on tip_lines.shop = orders.shop and tip_lines.order_id = orders.order_id
+    left join refunded_by_line as refunded
+        on tip_lines.shop = refunded.shop and tip_lines.order_line_id = refunded.order_line_id
     where orders.cancelled_at is not null
 
     union all
 
     -- ... whatever shipping the refunds have not already reversed
     select
+        shipping.shop,
         'shipping_cancellation',
         shipping.order_id,
         null,
@@ -383,14 +408,16 @@ events as (
         -(shipping.shipping_tax + coalesce(refunded.tax_amount, 0)),
         0
     from shipping
-    inner join orders on shipping.order_id = orders.order_id
-    left join shipping_refunded_by_order as refunded on shipping.order_id = refunded.order_id
+    inner join orders on shipping.shop = orders.shop and shipping.order_id = orders.order_id
+    left join shipping_refunded_by_order as refunded
+        on shipping.shop = refunded.shop and shipping.order_id = refunded.order_id
     where orders.cancelled_at is not null
 
     union all
 
     -- ... and the duties not refunded
     select
+        duties.shop,
         'duty_cancellation',
         duties.order_id,
         null,
@@ -408,13 +435,15 @@ events as (
         0,
         0
     from duties_by_order as duties
-    inner join orders on duties.order_id = orders.order_id
-    left join duties_refunded_by_order as refunded on duties.order_id = refunded.order_id
+    inner join orders on duties.shop = orders.shop and duties.order_id = orders.order_id
+    left join duties_refunded_by_order as refunded
+        on duties.shop = refunded.shop and duties.order_id = refunded.order_id
     where orders.cancelled_at is not null and duties.duties <> 0
 ),
 
 typed as (
     select
+        shop,
         event_type,
         cast(order_id as bigint) as order_id,
         cast(order_line_id as bigint) as order_line_id,
@@ -435,7 +464,9 @@ typed as (
 )
 
 select
-    {{ surrogate_key(['typed.event_type', 'typed.source_id']) }} as sales_event_id,
+    typed.shop,
+    {{ shop_surrogate_key('typed.shop', ['typed.event_type', 'typed.source_id']) }}
+        as sales_event_id,
     typed.event_type,
     typed.order_id,
     typed.order_line_id,
@@ -459,4 +490,4 @@ select
     ) }} as total_sales,
     typed.tips
 from typed
-cross join shop
+inner join shop on typed.shop = shop.shop

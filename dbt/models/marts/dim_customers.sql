@@ -1,18 +1,19 @@
--- One row per customer key (docs/metrics.md): Shopify customers, with or without orders,
--- and guests known by e-mail or by their single order. No raw e-mail or phone: the
--- normalised e-mail is only kept as an md5 hash.
+-- One row per customer key of each shop (docs/metrics.md): Shopify customers, with or
+-- without orders, and guests known by e-mail or by their single order. No raw e-mail or
+-- phone: the normalised e-mail is only kept as an md5 hash. A key is unique within its shop.
 with orders as (
     select * from {{ ref('fct_orders') }}
 ),
 
 identity as (
-    select customer_key, max(email_hash) as email_hash
+    select shop, customer_key, max(email_hash) as email_hash
     from {{ ref('int_customer_identity') }}
-    group by customer_key
+    group by shop, customer_key
 ),
 
 by_key as (
     select
+        shop,
         customer_id,
         max(shopify_customer_id) as shopify_customer_id,
         min(order_date) as first_order_date,
@@ -22,19 +23,20 @@ by_key as (
         sum(net_sales) as net_sales,
         sum(total_sales) as total_sales
     from orders
-    group by customer_id
+    group by shop, customer_id
 ),
 
 latest_address as (
-    select customer_id, ship_country, ship_province
+    select shop, customer_id, ship_country, ship_province
     from orders
     qualify row_number() over (
-        partition by customer_id order by processed_at desc, order_id desc
+        partition by shop, customer_id order by processed_at desc, order_id desc
     ) = 1
 ),
 
 customers as (
     select
+        shop,
         cast(customer_id as {{ dbt.type_string() }}) as customer_key,
         customer_id,
         case when email is not null then md5(email) end as email_hash,
@@ -46,15 +48,16 @@ customers as (
 ),
 
 keys as (
-    select distinct customer_key
+    select distinct shop, customer_key
     from (
-        select customer_id as customer_key from by_key
+        select shop, customer_id as customer_key from by_key
         union all
-        select customer_key from customers
+        select shop, customer_key from customers
     ) as both_sources
 )
 
 select
+    keys.shop,
     keys.customer_key as customer_id,
     coalesce(customers.customer_id, by_key.shopify_customer_id) as shopify_customer_id,
     case
@@ -76,7 +79,8 @@ select
     coalesce(customers.country, latest_address.ship_country) as country,
     coalesce(customers.province, latest_address.ship_province) as province
 from keys
-left join by_key on keys.customer_key = by_key.customer_id
-left join customers on keys.customer_key = customers.customer_key
-left join identity on keys.customer_key = identity.customer_key
-left join latest_address on keys.customer_key = latest_address.customer_id
+left join by_key on keys.shop = by_key.shop and keys.customer_key = by_key.customer_id
+left join customers on keys.shop = customers.shop and keys.customer_key = customers.customer_key
+left join identity on keys.shop = identity.shop and keys.customer_key = identity.customer_key
+left join latest_address
+    on keys.shop = latest_address.shop and keys.customer_key = latest_address.customer_id

@@ -1,5 +1,5 @@
--- One row per variant: the variants stream, plus variants only seen on order lines
--- (deleted since), described by their latest line.
+-- One row per variant of each shop: the variants stream, plus variants only seen on order
+-- lines (deleted since), described by their latest line. Ids are unique within a shop.
 with variants as (
     select * from {{ ref('stg_shopify__product_variants') }}
 ),
@@ -10,6 +10,7 @@ products as (
 
 catalogue as (
     select
+        variants.shop,
         variants.variant_id,
         variants.product_id,
         products.product_title,
@@ -23,11 +24,13 @@ catalogue as (
         variants.created_at,
         true as is_in_catalogue
     from variants
-    left join products on variants.product_id = products.product_id
+    left join products
+        on variants.shop = products.shop and variants.product_id = products.product_id
 ),
 
 seen_on_lines as (
     select
+        lines.shop,
         lines.variant_id,
         lines.product_id,
         lines.product_title,
@@ -37,11 +40,13 @@ seen_on_lines as (
         lines.is_gift_card,
         lines.price
     from {{ ref('int_order_lines') }} as lines
-    inner join {{ ref('int_orders') }} as orders on lines.order_id = orders.order_id
+    inner join {{ ref('int_orders') }} as orders
+        on lines.shop = orders.shop and lines.order_id = orders.order_id
     where lines.variant_id is not null
-        and lines.variant_id not in (select variant_id from variants)
+        and (lines.shop, lines.variant_id) not in (select shop, variant_id from variants)
     qualify row_number() over (
-        partition by lines.variant_id order by orders.processed_at desc, lines.order_line_id desc
+        partition by lines.shop, lines.variant_id
+        order by orders.processed_at desc, lines.order_line_id desc
     ) = 1
 )
 
@@ -50,6 +55,7 @@ select * from catalogue
 union all
 
 select
+    shop,
     variant_id,
     product_id,
     product_title,

@@ -3,7 +3,7 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
         tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
         post_hook="{{ delete_excluded_orders() }}",
@@ -13,7 +13,7 @@
 -- depends_on: {{ ref('stg_shopify__order_versions') }}
 -- depends_on: {{ ref('stg_shopify__order_refunds') }}
 -- depends_on: {{ ref('stg_shopify__customers') }}
--- One row per counted order; its money is the sum of all its fct_sales rows, whatever
+-- One row per counted order of each shop; its money is the sum of all its fct_sales rows, whatever
 -- their dates. Incremental like fct_sales (same affected orders).
 with
 {% if is_incremental() %}
@@ -25,12 +25,13 @@ orders as (
     from {{ ref('int_orders') }}
     where not is_excluded
     {% if is_incremental() %}
-        and order_id in (select order_id from affected_orders)
+        and (shop, order_id) in (select shop, order_id from affected_orders)
     {% endif %}
 ),
 
 money as (
     select
+        shop,
         order_id,
         sum(gross_sales) as gross_sales,
         sum(discounts) as discounts,
@@ -44,12 +45,13 @@ money as (
         sum(case when event_type = 'sale' then quantity else 0 end) as items_quantity
     from {{ ref('fct_sales') }}
     {% if is_incremental() %}
-    where order_id in (select order_id from affected_orders)
+    where (shop, order_id) in (select shop, order_id from affected_orders)
     {% endif %}
-    group by order_id
+    group by shop, order_id
 )
 
 select
+    orders.shop,
     orders.order_id,
     orders.order_name,
     orders.order_number,
@@ -89,5 +91,5 @@ select
     orders.source_loaded_at as _source_loaded_at
 from orders
 inner join {{ ref('int_customer_identity') }} as identity
-    on orders.order_id = identity.order_id
-left join money on orders.order_id = money.order_id
+    on orders.shop = identity.shop and orders.order_id = identity.order_id
+left join money on orders.shop = money.shop and orders.order_id = money.order_id

@@ -3,7 +3,7 @@
     config(
         materialized='incremental',
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
         tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
         post_hook="{{ delete_excluded_orders() }}",
@@ -13,8 +13,8 @@
 -- depends_on: {{ ref('stg_shopify__order_versions') }}
 -- depends_on: {{ ref('stg_shopify__order_refunds') }}
 -- depends_on: {{ ref('stg_shopify__customers') }}
--- One row per sales event per order line (docs/metrics.md). Incremental: whole affected
--- orders are recomputed and replaced (see macros/incremental.sql).
+-- One row per sales event per order line of each shop (docs/metrics.md). Incremental: whole
+-- affected orders are recomputed and replaced (see macros/incremental.sql).
 with
 {% if is_incremental() %}
 {{ affected_orders_ctes() }},
@@ -24,11 +24,12 @@ events as (
     select *
     from {{ ref('int_sales_events') }}
     {% if is_incremental() %}
-    where order_id in (select order_id from affected_orders)
+    where (shop, order_id) in (select shop, order_id from affected_orders)
     {% endif %}
 )
 
 select
+    events.shop,
     events.sales_event_id,
     events.order_id,
     events.order_line_id,
@@ -52,6 +53,7 @@ select
     events.tips,
     orders.source_loaded_at as _source_loaded_at
 from events
-inner join {{ ref('int_orders') }} as orders on events.order_id = orders.order_id
+inner join {{ ref('int_orders') }} as orders
+    on events.shop = orders.shop and events.order_id = orders.order_id
 inner join {{ ref('int_customer_identity') }} as identity
-    on events.order_id = identity.order_id
+    on events.shop = identity.shop and events.order_id = identity.order_id

@@ -1,7 +1,8 @@
--- Customers by the month of their first order (cohort) and months since: how many came
--- back and what their orders in that month sold (net, refunds included).
+-- Each shop's customers by the month of their first order (cohort) and months since: how
+-- many came back and what their orders in that month sold (net, refunds included).
 with orders as (
     select
+        shop,
         customer_id,
         cast({{ dbt.date_trunc('month', 'order_date') }} as date) as order_month,
         net_sales
@@ -9,30 +10,33 @@ with orders as (
 ),
 
 cohorts as (
-    select customer_id, min(order_month) as cohort_month
+    select shop, customer_id, min(order_month) as cohort_month
     from orders
-    group by customer_id
+    group by shop, customer_id
 ),
 
 cohort_sizes as (
-    select cohort_month, count(*) as customers
+    select shop, cohort_month, count(*) as customers
     from cohorts
-    group by cohort_month
+    group by shop, cohort_month
 ),
 
 activity as (
     select
+        cohorts.shop,
         cohorts.cohort_month,
         {{ dbt.datediff('cohorts.cohort_month', 'orders.order_month', 'month') }}
             as months_since_first_order,
         count(distinct orders.customer_id) as active_customers,
         sum(orders.net_sales) as net_sales
     from orders
-    inner join cohorts on orders.customer_id = cohorts.customer_id
-    group by cohorts.cohort_month, orders.order_month
+    inner join cohorts
+        on orders.shop = cohorts.shop and orders.customer_id = cohorts.customer_id
+    group by cohorts.shop, cohorts.cohort_month, orders.order_month
 )
 
 select
+    activity.shop,
     activity.cohort_month,
     cast(activity.months_since_first_order as integer) as months_since_first_order,
     cast(cohort_sizes.customers as bigint) as customers,
@@ -41,4 +45,5 @@ select
     {{ exact_divide('activity.active_customers', 'cohort_sizes.customers', 4) }}
         as retention_rate
 from activity
-inner join cohort_sizes on activity.cohort_month = cohort_sizes.cohort_month
+inner join cohort_sizes
+    on activity.shop = cohort_sizes.shop and activity.cohort_month = cohort_sizes.cohort_month

@@ -1,5 +1,5 @@
--- Net sales per quarter with quarter-over-quarter and year-over-year growth (ratios,
--- e.g. 0.1250 = +12.5%; NULL when the earlier period had no net sales).
+-- Each shop's net sales per quarter with quarter-over-quarter and year-over-year growth
+-- (ratios, e.g. 0.1250 = +12.5%; NULL when the earlier period had no net sales).
 with quarters as (
     select distinct year, quarter, quarter_start
     from {{ ref('dim_dates') }}
@@ -7,19 +7,28 @@ with quarters as (
 
 sales as (
     select
-        cast({{ dbt.date_trunc('quarter', 'event_date') }} as date) as quarter_start,
+        shop,
+        quarter_start,
         sum(net_sales) as net_sales
-    from {{ ref('fct_sales') }}
-    group by 1
+    from (
+        select
+            shop,
+            cast({{ dbt.date_trunc('quarter', 'event_date') }} as date) as quarter_start,
+            net_sales
+        from {{ ref('fct_sales') }}
+    ) as dated
+    group by shop, quarter_start
 ),
 
 bounds as (
-    select min(quarter_start) as first_quarter, max(quarter_start) as last_quarter
+    select shop, min(quarter_start) as first_quarter, max(quarter_start) as last_quarter
     from sales
+    group by shop
 ),
 
 series as (
     select
+        bounds.shop,
         quarters.year,
         quarters.quarter,
         quarters.quarter_start,
@@ -28,18 +37,22 @@ series as (
     inner join bounds
         on quarters.quarter_start >= bounds.first_quarter
         and quarters.quarter_start <= bounds.last_quarter
-    left join sales on quarters.quarter_start = sales.quarter_start
+    left join sales
+        on bounds.shop = sales.shop and quarters.quarter_start = sales.quarter_start
 ),
 
 compared as (
     select
         *,
-        lag(net_sales, 1) over (order by quarter_start) as previous_quarter_net_sales,
-        lag(net_sales, 4) over (order by quarter_start) as previous_year_net_sales
+        lag(net_sales, 1) over (partition by shop order by quarter_start)
+            as previous_quarter_net_sales,
+        lag(net_sales, 4) over (partition by shop order by quarter_start)
+            as previous_year_net_sales
     from series
 )
 
 select
+    shop,
     year,
     quarter,
     quarter_start,

@@ -5,13 +5,15 @@
 --   order_current_totals  per order, against the order's own current_* totals (less tips)
 -- status: agrees (to the cent), differs, or not comparable (with the reason). Rows where
 -- both sides are zero are left out. Differences are reported, never hidden: the dbt test
--- assert_orders_reconcile_with_shopify warns on every `differs` row.
+-- assert_orders_reconcile_with_shopify warns on every `differs` row. Per shop: each shop's
+-- orders against its own ledger, on its own local days.
 {%- set metrics = [
     'gross_sales', 'discounts', 'returns', 'net_sales', 'shipping', 'duties', 'taxes',
     'total_sales', 'tips',
 ] %}
 with orders as (
     select
+        shop,
         order_id,
         order_name,
         order_date,
@@ -26,11 +28,11 @@ with orders as (
 ),
 
 shop as (
-    select iana_timezone from {{ ref('int_shop') }}
+    select shop, iana_timezone from {{ ref('int_shop') }}
 ),
 
 ledger_orders as (
-    select distinct order_id from {{ ref('stg_shopify__order_agreements') }}
+    select distinct shop, order_id from {{ ref('stg_shopify__order_agreements') }}
 ),
 
 ledger_sales as (
@@ -38,14 +40,15 @@ ledger_sales as (
         sales.*,
         {{ to_local_date('sales.happened_at', 'shop.iana_timezone') }} as date_day
     from {{ ref('int_order_agreement_sales') }} as sales
-    inner join orders on sales.order_id = orders.order_id
-    cross join shop
+    inner join orders on sales.shop = orders.shop and sales.order_id = orders.order_id
+    inner join shop on sales.shop = shop.shop
 ),
 
 -- Shopify's figures from its ledger: a sale's amount is after discounts and includes its
 -- tax; returns are negative sales
 ledger_daily as (
     select
+        shop,
         order_id,
         date_day,
         sum(case
@@ -75,11 +78,12 @@ ledger_daily as (
                 then coalesce(line_type, 'none')
         end) as unmodelled_line_type
     from ledger_sales
-    group by order_id, date_day
+    group by shop, order_id, date_day
 ),
 
 ours_daily as (
     select
+        shop,
         order_id,
         event_date as date_day,
         sum(gross_sales) as gross_sales,
@@ -90,25 +94,30 @@ ours_daily as (
         sum(taxes) as taxes,
         sum(tips) as tips
     from {{ ref('fct_sales') }}
-    group by order_id, event_date
+    group by shop, order_id, event_date
 ),
 
 daily as (
     select
+        coalesce(ours.shop, ledger.shop) as shop,
         coalesce(ours.order_id, ledger.order_id) as order_id,
         coalesce(ours.date_day, ledger.date_day) as date_day,
-        {%- set ledger_columns = [
+        {#- the base metrics (not `metrics`: a set here would replace the list above) -#}
+        {%- set base_metrics = [
             'gross_sales', 'discounts', 'returns', 'shipping', 'duties', 'taxes', 'tips'
         ] %}
-        {%- for m in ledger_columns %}
+        {%- for m in base_metrics %}
         coalesce(ours.{{ m }}, 0) as our_{{ m }},
         coalesce(ledger.{{ m }}, 0) as shopify_{{ m }},
         {%- endfor %}
         ledger.unmodelled_line_type
     from ours_daily as ours
     full outer join ledger_daily as ledger
-        on ours.order_id = ledger.order_id and ours.date_day = ledger.date_day
-    where coalesce(ours.order_id, ledger.order_id) in (select order_id from ledger_orders)
+        on ours.shop = ledger.shop
+        and ours.order_id = ledger.order_id
+        and ours.date_day = ledger.date_day
+    where (coalesce(ours.shop, ledger.shop), coalesce(ours.order_id, ledger.order_id))
+        in (select shop, order_id from ledger_orders)
 ),
 
 daily_metrics as (
@@ -126,6 +135,7 @@ daily_metrics as (
 ledger_rows as (
     {%- for m in metrics %}
     select
+        shop,
         'shopify_ledger' as compared_with,
         order_id,
         date_day,
@@ -146,6 +156,7 @@ ledger_rows as (
 -- orders that Shopify's ledger does not cover (the stream is not synced, or not yet)
 unledgered_rows as (
     select
+        shop,
         'shopify_ledger' as compared_with,
         order_id,
         cast(null as date) as date_day,
@@ -154,15 +165,16 @@ unledgered_rows as (
         cast(null as {{ money_type() }}) as shopify_amount,
         'no order_agreements record for this order' as not_comparable_reason
     from orders
-    where order_id not in (select order_id from ledger_orders)
+    where (shop, order_id) not in (select shop, order_id from ledger_orders)
 ),
 
 gift_card_orders as (
-    select distinct order_id from {{ ref('int_order_lines') }} where is_gift_card
+    select distinct shop, order_id from {{ ref('int_order_lines') }} where is_gift_card
 ),
 
 order_totals as (
     select
+        orders.shop,
         orders.order_id,
         orders.is_cancelled,
         orders.total_tip_received,
@@ -176,8 +188,10 @@ order_totals as (
         coalesce(facts.tips, 0) as tips,
         gift_card_orders.order_id is not null as has_gift_cards
     from orders
-    left join {{ ref('fct_orders') }} as facts on orders.order_id = facts.order_id
-    left join gift_card_orders on orders.order_id = gift_card_orders.order_id
+    left join {{ ref('fct_orders') }} as facts
+        on orders.shop = facts.shop and orders.order_id = facts.order_id
+    left join gift_card_orders
+        on orders.shop = gift_card_orders.shop and orders.order_id = gift_card_orders.order_id
 ),
 
 -- the order's own totals after refunds: current_total_price holds the tips, which are not
@@ -190,6 +204,7 @@ current_rows as (
         ('tips', 'coalesce(total_tip_received, 0)'),
     ] %}
     select
+        shop,
         'order_current_totals' as compared_with,
         order_id,
         cast(null as date) as date_day,
@@ -220,7 +235,8 @@ compared as (
 )
 
 select
-    {{ surrogate_key([
+    compared.shop,
+    {{ shop_surrogate_key('compared.shop', [
         'compared.compared_with', 'compared.order_id', 'compared.date_day', 'compared.metric'
     ]) }} as reconciliation_id,
     compared.compared_with,
@@ -239,4 +255,4 @@ select
     end as status,
     compared.not_comparable_reason as reason
 from compared
-inner join orders on compared.order_id = orders.order_id
+inner join orders on compared.shop = orders.shop and compared.order_id = orders.order_id

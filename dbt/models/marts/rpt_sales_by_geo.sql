@@ -1,5 +1,7 @@
--- Orders and their sales (refunds included, whatever their date) by shipping destination.
+-- Orders and their sales (refunds included, whatever their date) by shop and shipping
+-- destination; each shop's money in its own currency.
 select
+    shop,
     ship_country_code as country_code,
     ship_country as country,
     ship_province as province,
@@ -11,4 +13,4 @@ select
     {{ money('sum(net_sales)') }} as net_sales,
     {{ money('sum(total_sales)') }} as total_sales
 from {{ ref('fct_orders') }}
-group by ship_country_code, ship_country, ship_province, ship_city
+group by shop, ship_country_code, ship_country, ship_province, ship_city

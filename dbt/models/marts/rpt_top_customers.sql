@@ -1,6 +1,8 @@
--- Customers with orders, ranked by net sales (ties share a rank).
+-- Each shop's customers with orders, ranked by net sales within their shop (ties share a
+-- rank).
 select
-    rank() over (order by net_sales desc) as rank,
+    shop,
+    rank() over (partition by shop order by net_sales desc) as rank,
     customer_id,
     customer_type,
     orders_count,

@@ -4,7 +4,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='customer_id',
+        unique_key=['shop', 'customer_id'],
         on_schema_change='fail',
     )
 }}
@@ -17,6 +17,7 @@
 ] %}
 with source as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_strings('record', paths) }} as fields,
         _airbyte_raw_id,
         _airbyte_extracted_at,
@@ -27,6 +28,7 @@ with source as (
 
 parsed as (
     select
+        shop,
         try_cast({{ json_string_in('fields', paths, 'id') }} as bigint) as customer_id,
         nullif(lower(trim({{ json_string_in('fields', paths, 'email') }})), '') as email,
         {{ json_string_in('fields', paths, 'state') }} as customer_state,

@@ -1,6 +1,7 @@
 -- The shop's locations, latest version.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as location_id,
         {{ json_string('record', 'name') }} as location_name,
         {{ json_string('record', 'city') }} as city,

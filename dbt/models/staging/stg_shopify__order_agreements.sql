@@ -4,7 +4,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
     )
 }}
@@ -14,6 +14,7 @@
 -- `agreements: {}` (an empty object) for an order with none.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as order_id,
         {{ json_timestamp('record', 'created_at') }} as created_at,
         {{ json_timestamp('record', 'updated_at') }} as updated_at,

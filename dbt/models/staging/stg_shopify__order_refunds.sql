@@ -4,7 +4,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='refund_id',
+        unique_key=['shop', 'refund_id'],
         on_schema_change='fail',
     )
 }}
@@ -12,6 +12,7 @@
 -- refunded_at is processed_at, else created_at. Nested arrays stay JSON.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as refund_id,
         {{ json_bigint('record', 'order_id') }} as order_id,
         {{ json_timestamp('record', 'created_at') }} as created_at,

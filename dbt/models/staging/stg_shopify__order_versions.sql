@@ -5,7 +5,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='_loaded_at',
+        unique_key=['shop', '_loaded_at'],
         on_schema_change='fail',
     )
 }}
@@ -15,6 +15,7 @@
 -- lines an order edit added. stg_shopify__orders is the latest version of each order.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as order_id,
         {{ json_timestamp('record', 'updated_at') }} as updated_at,
         {{ json_value('record', 'line_items') }} as line_items,

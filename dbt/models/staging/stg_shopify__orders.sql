@@ -4,7 +4,7 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='order_id',
+        unique_key=['shop', 'order_id'],
         on_schema_change='fail',
     )
 }}
@@ -31,6 +31,7 @@
 ] %}
 with source as (
     select
+        {{ shop_of('_file_name') }} as shop,
         record,
         {{ json_strings('record', paths) }} as fields,
         _airbyte_raw_id,
@@ -42,6 +43,7 @@ with source as (
 
 parsed as (
     select
+        shop,
         try_cast({{ json_string_in('fields', paths, 'id') }} as bigint) as order_id,
         {{ json_string_in('fields', paths, 'name') }} as order_name,
         try_cast({{ json_string_in('fields', paths, 'order_number') }} as bigint) as order_number,

@@ -1,6 +1,7 @@
 -- Product variants, latest version.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as variant_id,
         {{ json_bigint('record', 'product_id') }} as product_id,
         {{ json_string('record', 'title') }} as variant_title,

@@ -1,6 +1,7 @@
 -- Products, latest version.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as product_id,
         {{ json_string('record', 'title') }} as product_title,
         {{ json_string('record', 'handle') }} as handle,

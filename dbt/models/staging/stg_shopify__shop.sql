@@ -1,6 +1,7 @@
 -- The shop's settings, latest version. Its time zone dates every sale.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as shop_id,
         {{ json_string('record', 'name') }} as shop_name,
         {{ json_string('record', 'myshopify_domain') }} as myshopify_domain,

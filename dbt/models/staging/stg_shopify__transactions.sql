@@ -4,13 +4,14 @@
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
         incremental_strategy='delete+insert',
-        unique_key='transaction_id',
+        unique_key=['shop', 'transaction_id'],
         on_schema_change='fail',
     )
 }}
 -- Payment transactions, latest version. Amounts in shop money when Shopify sends it.
 with parsed as (
     select
+        {{ shop_of('_file_name') }} as shop,
         {{ json_bigint('record', 'id') }} as transaction_id,
         {{ json_bigint('record', 'order_id') }} as order_id,
         {{ json_bigint('record', 'parent_id') }} as parent_transaction_id,

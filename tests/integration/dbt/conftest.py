@@ -923,27 +923,101 @@ EU_SYNCS: list[Batch] = [
 ]
 
 
+# --- a third shop (issue 19): Los Angeles, USD, ids colliding with both shops above --
+# Several shops in one warehouse (DESIGN.md contract 4): each syncs into its own lake namespace
+# and Shopify's ids are only unique within a shop. This one reuses customer 9001, product 201,
+# variant 101, order 1003 (with line 14) and refund 501 (line 601) of SYNCS and order 2001
+# (with line 211) of EU_SYNCS, each placed near local midnight, so a date in the wrong shop's
+# time zone lands on the wrong day.
+US_WEST_SHOP = {
+    "id": 3,
+    "name": "Willow's Spoon West",
+    "myshopify_domain": "willows-spoon-west.myshopify.com",
+    "currency": "USD",
+    "iana_timezone": "America/Los_Angeles",
+    "country_code": "US",
+    "updated_at": "2025-01-01T00:00:00-08:00",
+}
+DANA = {
+    "id": 9001,
+    "email": "dana@example.com",
+    "state": "enabled",
+    "created_at": "2025-01-02T10:00:00-08:00",
+    "updated_at": "2025-01-02T10:00:00-08:00",
+    "default_address": {"country": "United States", "country_code": "US", "province": "California"},
+}
+# 20:00 in Los Angeles on 03-09 is already 03-10 in New York and in Berlin (where shop_eu's
+# own order 2001 is on 03-10)
+W2001 = _order(
+    2001,
+    "2025-03-09T20:00:00-07:00",
+    [_line(211, 102, 201, "Ladle", "25.00", 2)],
+    customer_id=9001,
+    email="dana@example.com",
+    city="San Diego",
+)
+# 23:30 in Los Angeles on 03-31 is 04-01 in New York (shopify's own order 1003 is on 03-31)
+W1003 = _order(
+    1003,
+    "2025-03-31T23:30:00-07:00",
+    [_line(14, 101, 201, "Ladle", "40.00", 1, tax="3.00")],
+    customer_id=9001,
+    email="dana@example.com",
+    shipping=[_shipping(41, "7.00")],
+    city="Los Angeles",
+)
+# the whole line 14 refunded at 22:00 on 04-05 (04-06 in UTC)
+WR501 = _refund(501, 1003, "2025-04-05T22:00:00-07:00", [(601, 14, 1, "40.00", "3.00")])
+# the second sync: order 2001 cancelled at 10:00 on 04-02
+W2001_CANCELLED = {
+    **W2001,
+    "cancelled_at": "2025-04-02T10:00:00-07:00",
+    "cancel_reason": "customer",
+    "updated_at": "2025-04-02T10:00:00-07:00",
+}
+US_WEST_SYNCS: list[Batch] = [
+    {
+        "shop": [US_WEST_SHOP],
+        "customers": [DANA],
+        "products": [{"id": 201, "title": "Ladle", "vendor": "West", "status": "active"}],
+        "product_variants": [{"id": 101, "product_id": 201, "title": "Oak", "price": 40.0}],
+        "orders": [W2001, W1003],
+        "order_refunds": [WR501],
+    },
+    {"shop": [US_WEST_SHOP], "orders": [W2001_CANCELLED]},
+]
+#: shop (lake namespace) -> its syncs, for the several-shops build
+SHOPS: dict[str, list[Batch]] = {"shopify": SYNCS, "shop_eu": EU_SYNCS, "shop_us": US_WEST_SYNCS}
+
+
 def raw_rows(
-    sync: int, syncs: list[Batch] | None = None
+    sync: int, syncs: list[Batch] | None = None, namespace: str = "shopify"
 ) -> Iterator[tuple[str, str, str, datetime, str, datetime]]:
     """(stream, record json, raw id, extracted at, file name, loaded at) of one sync of
-    `syncs` (default: the US shop's SYNCS)."""
+    `syncs` (default: the US shop's SYNCS), as lake namespace (shop) `namespace` wrote it."""
     loaded = LOADED_AT[sync]
     extracted = loaded - timedelta(hours=1)
+    prefix = "" if namespace == "shopify" else f"{namespace}-"
     for stream, records in (syncs or SYNCS)[sync].items():
         for n, rec in enumerate(records):
             yield (
                 stream,
                 json.dumps(rec),
-                f"s{sync}-{stream}-{n}",
+                f"{prefix}s{sync}-{stream}-{n}",
                 extracted,
-                f"shopify/{stream}/2025_05_0{sync + 1}_0_0.parquet",
+                f"{namespace}/{stream}/2025_05_0{sync + 1}_0_0.parquet",
                 loaded,
             )
 
 
-def load_duckdb(path: Path, syncs: range | list[int], batches: list[Batch] | None = None) -> None:
-    """Append the given syncs (of `batches`, default SYNCS) to raw.* of a DuckDB file."""
+def load_duckdb(
+    path: Path,
+    syncs: range | list[int],
+    batches: list[Batch] | None = None,
+    namespace: str = "shopify",
+) -> None:
+    """Append the given syncs (of `batches`, default SYNCS) to raw.* of a DuckDB file, as
+    lake namespace (shop) `namespace`."""
     with duckdb.connect(str(path)) as con:
         con.execute("create schema if not exists raw")
         for stream in STREAMS:
@@ -952,7 +1026,8 @@ def load_duckdb(path: Path, syncs: range | list[int], batches: list[Batch] | Non
                 " _airbyte_extracted_at timestamp, _file_name varchar, _loaded_at timestamp)"
             )
         for sync in syncs:
-            for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync, batches):
+            rows = raw_rows(sync, batches, namespace)
+            for stream, rec, raw_id, extracted, file_name, loaded in rows:
                 con.execute(
                     f"insert into raw.{stream} values (?, ?, ?, ?, ?)",
                     [rec, raw_id, extracted, file_name, loaded],
@@ -960,7 +1035,11 @@ def load_duckdb(path: Path, syncs: range | list[int], batches: list[Batch] | Non
 
 
 def load_snowflake(
-    cursor: Any, syncs: range | list[int], database: str = "RAW", batches: list[Batch] | None = None
+    cursor: Any,
+    syncs: range | list[int],
+    database: str = "RAW",
+    batches: list[Batch] | None = None,
+    namespace: str = "shopify",
 ) -> None:
     """The same rows into <database>.RAW.* with VARIANT records (fakesnow or Snowflake);
     the first call creates the tables."""
@@ -975,7 +1054,7 @@ def load_snowflake(
                 " _file_name varchar, _loaded_at timestamp_ntz)"
             )
     for sync in syncs:
-        for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync, batches):
+        for stream, rec, raw_id, extracted, file_name, loaded in raw_rows(sync, batches, namespace):
             cursor.execute(
                 f"insert into {database}.RAW.{stream} select parse_json(%s), %s, %s, %s, %s",
                 (rec, raw_id, extracted.isoformat(sep=" "), file_name, loaded.isoformat(sep=" ")),
@@ -1072,13 +1151,49 @@ def built_eu_duckdb(duckdb_dbt: DbtRunner) -> Path:
     return built
 
 
-@pytest.fixture()
+@pytest.fixture(scope="session")
+def built_shops(duckdb_dbt: DbtRunner) -> tuple[Path, Path]:
+    """Three shops in one warehouse (SHOPS), built the way a nightly run builds them: the
+    first sync of each, `dbt run`, then the second syncs (shopify's and shop_us') and an
+    incremental `dbt build` (data tests on the three shops included); then a full refresh of
+    the same raw rows. Before the second sync, every fct_sales row of shop_eu's order 2001
+    and shopify's order 1004 gets the marker MARKER in event_at_local: the second sync does
+    not touch them, so the incremental run must keep it. Returns copies of the warehouse
+    after the incremental build and after the full refresh."""
+    path = fresh_warehouse(duckdb_dbt)
+    for shop, syncs in SHOPS.items():
+        load_duckdb(path, [0], syncs, shop)
+    duckdb_dbt("run")
+    with duckdb.connect(str(path)) as con:
+        con.execute(
+            f"update marts.fct_sales set event_at_local = {MARKER} where (shop, order_id) in"
+            " (('shop_eu', 2001), ('shopify', 1004))"
+        )
+    for shop, syncs in SHOPS.items():
+        if len(syncs) > 1:
+            load_duckdb(path, [1], syncs, shop)
+    duckdb_dbt("build", "--exclude-resource-type", "unit_test")
+    incremental = path.with_name("shops_incremental.duckdb")
+    shutil.copyfile(path, incremental)
+    duckdb_dbt("run", "--full-refresh")
+    full = path.with_name("shops_full_refresh.duckdb")
+    shutil.copyfile(path, full)
+    return incremental, full
+
+
+#: put on rows the second sync must not rewrite (see built_shops)
+MARKER = "timestamp '2000-01-01'"
+
+
+@pytest.fixture(scope="session")
 def rawshop() -> SimpleNamespace:
     """The helpers above, for test modules (importlib mode cannot import conftest)."""
     return SimpleNamespace(
         MONEY=MONEY,
         MONEY_ALL=MONEY_ALL,
         EU_SYNCS=EU_SYNCS,
+        SHOPS=SHOPS,
+        MARKER=MARKER,
         REPO=REPO,
         DBT=DBT,
         load_duckdb=load_duckdb,

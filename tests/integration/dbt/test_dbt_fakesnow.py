@@ -1,14 +1,15 @@
 """The same dbt project on Snowflake SQL: dbt-snowflake against a local fakesnow server.
 
-Sync 1 is built, then sync 2 is built incrementally (delete+insert on Snowflake SQL);
-the marts must equal the DuckDB build to the cent.
+Three shops in one warehouse (conftest.SHOPS): the first syncs are built, then the second
+ones incrementally (delete+insert on Snowflake SQL); each shop's marts must equal the DuckDB
+build to the cent.
 """
 
 from __future__ import annotations
 
 import subprocess
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
 from types import SimpleNamespace
@@ -88,47 +89,75 @@ def _cents(value: Any) -> Decimal:
     return Decimal(str(value)).quantize(Decimal("0.01"))
 
 
-def test_snowflake_sql_gives_the_same_marts_as_duckdb(
-    fakesnow_port: int,
-    built_duckdb: Path,
-    rawshop: SimpleNamespace,
-    tmp_path: Path,
-) -> None:
+@pytest.fixture(scope="module")
+def snow_shops(
+    fakesnow_port: int, rawshop: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory
+) -> Callable[[str], list[tuple[Any, ...]]]:
+    """One Snowflake SQL build of the three shops (conftest.SHOPS: the hand-made shop as
+    `shopify`, the tax-inclusive EU shop as `shop_eu`, the Los Angeles shop as `shop_us`):
+    the first syncs built, then the second ones incrementally (delete+insert on shop and id,
+    data tests included). Returns a query function on its ANALYTICS database."""
+    workdir = tmp_path_factory.mktemp("dbt-fakesnow")
     env = rawshop.dbt_env(
-        tmp_path,
+        workdir,
         SPOON_SNOWFLAKE_HOST="127.0.0.1",
         SPOON_SNOWFLAKE_PORT=str(fakesnow_port),
         SPOON_SNOWFLAKE_PROTOCOL="http",
         SPOON_SNOWFLAKE_DATABASE="ANALYTICS",
         SPOON_SNOWFLAKE_RAW_DATABASE="RAW",
     )
-    dbt = rawshop.DbtRunner(env, "fakesnow", tmp_path)
+    dbt = rawshop.DbtRunner(env, "fakesnow", workdir)
     loader = _connect(fakesnow_port)
     try:
-        rawshop.load_snowflake(loader.cursor(), [0])
+        for shop, syncs in rawshop.SHOPS.items():
+            rawshop.load_snowflake(loader.cursor(), [0], "RAW", syncs, shop)
+        dbt("run")
+        for shop, syncs in rawshop.SHOPS.items():
+            if len(syncs) > 1:
+                rawshop.load_snowflake(loader.cursor(), [1], "RAW", syncs, shop)
         # fakesnow cannot run dbt unit tests (session temporary tables); DuckDB runs them
-        dbt("build", "--exclude-resource-type", "unit_test")
-        rawshop.load_snowflake(loader.cursor(), [1])
         dbt("build", "--exclude-resource-type", "unit_test")
     finally:
         loader.close()
 
+    def query(sql: str) -> list[tuple[Any, ...]]:
+        con = _connect(fakesnow_port, "ANALYTICS")
+        try:
+            cur = con.cursor()
+            cur.execute(sql)
+            return list(cur.fetchall())
+        finally:
+            con.close()
+
+    return query
+
+
+def test_snowflake_sql_gives_the_same_marts_as_duckdb(
+    snow_shops: Callable[[str], list[tuple[Any, ...]]],
+    built_duckdb: Path,
+    rawshop: SimpleNamespace,
+) -> None:
+    """The hand-made shop (shop `shopify` of the build): the same marts as DuckDB's build of
+    that shop alone, to the cent."""
     cols = ", ".join(MONEY)
-    con = _connect(fakesnow_port, "ANALYTICS")
-    try:
-        cur = con.cursor()
-        cur.execute(f"select to_varchar(date_day), orders, {cols} from marts.rpt_daily_sales")
-        snow_daily = {r[0]: (r[1], *(_cents(v) for v in r[2:])) for r in cur.fetchall()}
-        cur.execute(
-            f"select order_id, customer_id, customer_order_seq, {cols} from marts.fct_orders"
+    shopify = "where shop = 'shopify'"
+    snow_daily = {
+        r[0]: (r[1], *(_cents(v) for v in r[2:]))
+        for r in snow_shops(
+            f"select to_varchar(date_day), orders, {cols} from marts.rpt_daily_sales {shopify}"
         )
-        snow_orders = {r[0]: (r[1], r[2], *(_cents(v) for v in r[3:])) for r in cur.fetchall()}
-        cur.execute("select event_type, count(*) from marts.fct_sales group by 1")
-        snow_kinds = dict(cur.fetchall())
-        cur.execute("select count(*) from marts.dim_customers")
-        snow_customers = cur.fetchone()[0]
-    finally:
-        con.close()
+    }
+    snow_orders = {
+        r[0]: (r[1], r[2], *(_cents(v) for v in r[3:]))
+        for r in snow_shops(
+            f"select order_id, customer_id, customer_order_seq, {cols} from marts.fct_orders"
+            f" {shopify}"
+        )
+    }
+    snow_kinds = dict(
+        snow_shops(f"select event_type, count(*) from marts.fct_sales {shopify} group by 1")
+    )
+    snow_customers = snow_shops(f"select count(*) from marts.dim_customers {shopify}")[0][0]
 
     duck_daily = {
         r[0]: (r[1], *r[2:])
@@ -155,40 +184,23 @@ def test_snowflake_sql_gives_the_same_marts_as_duckdb(
 
 
 def test_snowflake_sql_gives_the_same_tax_inclusive_marts_as_duckdb(
-    fakesnow_port: int,
+    snow_shops: Callable[[str], list[tuple[Any, ...]]],
     built_eu_duckdb: Path,
     rawshop: SimpleNamespace,
-    tmp_path: Path,
 ) -> None:
     """The tax-inclusive EU shop (duties, tips, the ledger read from VARIANT JSON, the duties
-    totals held as JSON text) on Snowflake SQL: the same days and reconciliation."""
-    env = rawshop.dbt_env(
-        tmp_path,
-        SPOON_SNOWFLAKE_HOST="127.0.0.1",
-        SPOON_SNOWFLAKE_PORT=str(fakesnow_port),
-        SPOON_SNOWFLAKE_PROTOCOL="http",
-        SPOON_SNOWFLAKE_DATABASE="ANALYTICS_EU",
-        SPOON_SNOWFLAKE_RAW_DATABASE="RAW_EU",
-    )
-    dbt = rawshop.DbtRunner(env, "fakesnow", tmp_path)
-    loader = _connect(fakesnow_port)
-    try:
-        rawshop.load_snowflake(loader.cursor(), [0], "RAW_EU", rawshop.EU_SYNCS)
-        dbt("build", "--exclude-resource-type", "unit_test")
-    finally:
-        loader.close()
-
+    totals held as JSON text; shop `shop_eu` of the build) on Snowflake SQL: the same days and
+    reconciliation as DuckDB's build of that shop alone."""
     cols = ", ".join(rawshop.MONEY_ALL)
     recon = "select compared_with, order_id, metric, status from marts.rpt_order_reconciliation"
-    con = _connect(fakesnow_port, "ANALYTICS_EU")
-    try:
-        cur = con.cursor()
-        cur.execute(f"select to_varchar(date_day), orders, {cols} from marts.rpt_daily_sales")
-        snow_daily = {r[0]: (r[1], *(_cents(v) for v in r[2:])) for r in cur.fetchall()}
-        cur.execute(recon)
-        snow_recon = sorted(cur.fetchall())
-    finally:
-        con.close()
+    eu = "where shop = 'shop_eu'"
+    snow_daily = {
+        r[0]: (r[1], *(_cents(v) for v in r[2:]))
+        for r in snow_shops(
+            f"select to_varchar(date_day), orders, {cols} from marts.rpt_daily_sales {eu}"
+        )
+    }
+    snow_recon = sorted(snow_shops(f"{recon} {eu}"))
     duck_daily = {
         r[0]: (r[1], *r[2:])
         for r in rawshop.query(
@@ -202,3 +214,46 @@ def test_snowflake_sql_gives_the_same_tax_inclusive_marts_as_duckdb(
     )
     assert snow_recon == sorted(rawshop.query(built_eu_duckdb, recon))
     assert {row[3] for row in snow_recon} == {"agrees", "not comparable"}
+
+
+def test_snowflake_sql_gives_the_same_several_shops_as_duckdb(
+    snow_shops: Callable[[str], list[tuple[Any, ...]]],
+    built_shops: tuple[Path, Path],
+    rawshop: SimpleNamespace,
+) -> None:
+    """The three shops with colliding ids on Snowflake SQL: the shop read from each raw row's
+    _file_name, keys and joins per shop, each shop's own time zone, the second syncs merged
+    per shop and id: the same days, orders and reconciliation per shop as DuckDB's."""
+
+    def queries(text: Callable[[str], str]) -> tuple[str, str, str]:
+        """(days, orders, reconciliation) with dates as text: `text(column)`."""
+        cols = ", ".join(rawshop.MONEY_ALL)
+        return (
+            f"select shop, {text('date_day')}, orders, {cols} from marts.rpt_daily_sales",
+            f"select shop, order_id, customer_id, customer_order_seq, {text('order_date')},"
+            f" currency, {cols} from marts.fct_orders",
+            f"select shop, compared_with, order_id, {text('date_day')}, metric, status"
+            " from marts.rpt_order_reconciliation",
+        )
+
+    daily, orders, recon = queries(lambda c: f"to_varchar({c})")
+    snow_daily = sorted(
+        ((*r[:3], *(_cents(v) for v in r[3:])) for r in snow_shops(daily)), key=repr
+    )
+    snow_orders = sorted(
+        ((*r[:6], *(_cents(v) for v in r[6:])) for r in snow_shops(orders)), key=repr
+    )
+    snow_recon = sorted(snow_shops(recon), key=repr)
+    snow_ids = snow_shops("select count(distinct sales_event_id), count(*) from marts.fct_sales")
+
+    _, duck = built_shops
+    duck_daily, duck_orders, duck_recon = (
+        sorted(rawshop.query(duck, sql), key=repr)
+        for sql in queries(lambda c: f"cast({c} as varchar)")
+    )
+    assert {r[0] for r in snow_daily} == {"shopify", "shop_eu", "shop_us"}
+    assert snow_daily == duck_daily
+    assert snow_orders == duck_orders
+    assert snow_recon == duck_recon
+    events = rawshop.query(duck, "select count(*) from marts.fct_sales")[0][0]
+    assert snow_ids == [(events, events)]
