@@ -91,6 +91,22 @@ def small_shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
+#: two demo shops in one warehouse: a US shop (seed 7, Los Angeles, USD) and the EU shop
+#: (seed 8, Berlin, EUR, VAT included), each with its ground truth in <truth>/<shop>/
+TWO_SHOPS = ("shop_us", "shop_eu")
+
+
+@pytest.fixture(scope="session")
+def two_shops(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """extract -> load -> transform once with SPOON_LAKE_NAMESPACES=shop_us,shop_eu (1,500
+    orders over 150 days each)."""
+    ws = make_workspace(
+        tmp_path_factory.mktemp("e2e-shops"), SPOON_LAKE_NAMESPACES=",".join(TWO_SHOPS)
+    )
+    ws.spoon("run")
+    return ws
+
+
 def read_truth(path: Path) -> dict[str, dict[str, Decimal]]:
     with path.open() as fh:
         return {
@@ -147,4 +163,5 @@ def e2e() -> SimpleNamespace:
         read_truth=read_truth,
         marts_fingerprint=marts_fingerprint,
         mart_digests=mart_digests,
+        TWO_SHOPS=TWO_SHOPS,
     )
