@@ -251,6 +251,29 @@ class Settings(BaseSettings):
         """The shop's ground truth: SPOON_TRUTH_DIR with one shop, <it>/<namespace> with more."""
         return Path(self.truth_dir) / namespace if self.multi_shop else Path(self.truth_dir)
 
+    def is_default_shop(self, namespace: str) -> bool:
+        """The shop SPOON_LAKE_NAMESPACE names keeps today's names (connection, pipes)."""
+        return namespace == self.lake_namespace
+
+    def airbyte_connection_of(self, namespace: str) -> str:
+        """The shop's Airbyte connection: SPOON_AIRBYTE_CONNECTION_NAME for the default shop,
+        `<it>-<namespace>` for the others (as `spoon airbyte apply` names them)."""
+        if self.is_default_shop(namespace):
+            return self.airbyte_connection_name
+        return f"{self.airbyte_connection_name}-{namespace}"
+
+    def shopify_credentials_of(self, namespace: str) -> tuple[str, SecretStr]:
+        """The shop's myshopify name and Admin API token: SPOON_SHOPIFY_SHOP_<NS> and
+        SPOON_SHOPIFY_ACCESS_TOKEN_<NS> (environment or .env), falling back to
+        SPOON_SHOPIFY_SHOP / SPOON_SHOPIFY_ACCESS_TOKEN for the default shop only."""
+        extra = shop_variables(namespace)
+        shop = extra.get(shop_variable("SPOON_SHOPIFY_SHOP", namespace), "")
+        token = extra.get(shop_variable("SPOON_SHOPIFY_ACCESS_TOKEN", namespace), "")
+        if self.is_default_shop(namespace):
+            shop = shop or self.shopify_shop
+            token = token or self.shopify_access_token.get_secret_value()
+        return shop.strip(), SecretStr(token)
+
     @property
     def quarantine(self) -> str:
         return self.quarantine_url or self.lake_url.rstrip("/") + "/_quarantine"
@@ -307,6 +330,25 @@ def parse_namespaces(value: str) -> list[str]:
             raise ValueError(f"lists {name!r} twice; list each shop once")
         seen.add(name)
     return names
+
+
+def shop_variable(base: str, namespace: str) -> str:
+    """A setting for one shop: (SPOON_SHOPIFY_SHOP, shop_eu) -> SPOON_SHOPIFY_SHOP_SHOP_EU."""
+    return f"{base}_{namespace.upper()}"
+
+
+def shop_variables(namespace: str) -> dict[str, str]:
+    """Per-shop variables (`SPOON_*_<NS>`) from `.env` and the environment (the environment
+    wins), which are not fields of `Settings`."""
+    from dotenv import dotenv_values
+
+    suffix = f"_{namespace.upper()}"
+    path = Path(os.environ.get("SPOON_ENV_FILE", ".env"))
+    found = (
+        {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
+    )
+    found.update(os.environ)
+    return {k: v for k, v in found.items() if k.startswith("SPOON_") and k.endswith(suffix)}
 
 
 def _explain(err: ValidationError) -> str:
