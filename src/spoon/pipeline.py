@@ -87,8 +87,12 @@ def extract(
     until: date | None = None,
     profile: str | None = None,
     settings: Settings | None = None,
+    shop: str | None = None,
 ) -> StepResult:
-    """One sync of the shop into the lake."""
+    """One sync of every shop (or only `shop`, one of SPOON_LAKE_NAMESPACES) into the lake.
+
+    Each shop is extracted on its own: a failing shop does not stop the others, and the step
+    then fails with one line naming each failing shop."""
     s = _settings(
         settings,
         source=source,
@@ -98,49 +102,67 @@ def extract(
         demo_start=start,
         demo_profile=profile,
     )
+    if shop is not None and shop not in s.namespaces:
+        raise SettingsError(
+            f"shop {shop!r} is not in SPOON_LAKE_NAMESPACES ({','.join(s.namespaces)}); "
+            "add it there or pick one of those"
+        )
+    shops = [shop] if shop is not None else s.namespaces
     t0 = time.perf_counter()
-    if s.source == "demo":
-        from spoon.demo import extract_demo
-
-        parts = []
-        for ns in s.namespaces:
-            orders_ = s.demo_orders_of(ns)
-            profile_ = s.demo_profile_of(ns)
-            shop = f" {ns} ({profile_})" if s.multi_shop else ""
-            with console.status(f"generating the demo shop{shop} ({orders_:,} orders)…"):
-                report = extract_demo(
-                    s.lake_url,
-                    ns,
-                    s.truth_dir_of(ns),
-                    seed=s.demo_seed_of(ns),
-                    orders=orders_,
-                    days=s.demo_days,
-                    start=s.demo_start,
-                    until=until,
-                    profile=profile_,
-                )
-            total = sum(report.records.values())
-            part = (
-                f"{len(report.files)} files, {total:,} records (as of {report.until})"
-                if report.files
-                else f"nothing new (the lake is already synced to {report.until})"
-            )
-            parts.append(f"{ns}: {part}" if s.multi_shop else part)
-        detail = "; ".join(parts)
-    elif s.source == "shopify":
-        from spoon.airbyte.shopify_extract import extract_shopify
-
-        report = extract_shopify(s)
-        detail = f"{len(report.files)} files, {sum(report.records.values()):,} records"
-    elif s.source == "airbyte":
-        from spoon.airbyte.sync import trigger_and_wait  # type: ignore[import-not-found]
-
-        detail = str(trigger_and_wait(s))
-    else:  # pragma: no cover - validated by settings
-        raise SpoonError(f"unknown source {s.source!r}; use demo, shopify or airbyte")
+    parts: list[str] = []
+    failed: list[str] = []
+    for ns in shops:
+        try:
+            part = _extract_shop(s, ns, until)
+        except SpoonError as err:
+            if len(shops) == 1 and not s.multi_shop:
+                raise
+            failed.append(f"shop {ns}: {err}")
+            console.print(f"[red]✗[/] extract ({s.source}) shop {ns}: {err}")
+            continue
+        parts.append(f"{ns}: {part}" if s.multi_shop else part)
+    if failed:
+        raise SpoonError("; ".join(failed))
+    detail = "; ".join(parts)
     result = StepResult("extract", time.perf_counter() - t0, detail)
     console.print(f"[green]✓[/] extract ({s.source}): {detail} in {result.seconds:.1f}s")
     return result
+
+
+def _extract_shop(s: Settings, ns: str, until: date | None) -> str:
+    """One shop's sync; returns what it did."""
+    if s.source == "demo":
+        from spoon.demo import extract_demo
+
+        orders_ = s.demo_orders_of(ns)
+        profile_ = s.demo_profile_of(ns)
+        who = f" {ns} ({profile_})" if s.multi_shop else ""
+        with console.status(f"generating the demo shop{who} ({orders_:,} orders)…"):
+            report = extract_demo(
+                s.lake_url,
+                ns,
+                s.truth_dir_of(ns),
+                seed=s.demo_seed_of(ns),
+                orders=orders_,
+                days=s.demo_days,
+                start=s.demo_start,
+                until=until,
+                profile=profile_,
+            )
+        total = sum(report.records.values())
+        if report.files:
+            return f"{len(report.files)} files, {total:,} records (as of {report.until})"
+        return f"nothing new (the lake is already synced to {report.until})"
+    if s.source == "shopify":
+        from spoon.airbyte.shopify_extract import extract_shopify
+
+        shopify = extract_shopify(s, namespace=ns)
+        return f"{len(shopify.files)} files, {sum(shopify.records.values()):,} records"
+    if s.source == "airbyte":
+        from spoon.airbyte.sync import trigger_and_wait
+
+        return str(trigger_and_wait(s, namespace=ns))
+    raise SpoonError(f"unknown source {s.source!r}; use demo, shopify or airbyte")
 
 
 # ---- load --------------------------------------------------------------------------------------

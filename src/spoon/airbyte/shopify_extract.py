@@ -9,6 +9,9 @@ since the last one, and a failed run writes nothing and saves no state.
 
 The state lives beside the data it describes: `{lake}/_spoon/{namespace}/pyairbyte-state.json`
 (outside the namespace folder, so loaders never see it). Delete it to sync from the start.
+
+Several shops (SPOON_LAKE_NAMESPACES): one extract per shop, each with its own shop name and
+token (SPOON_SHOPIFY_SHOP_<NS>, SPOON_SHOPIFY_ACCESS_TOKEN_<NS>), namespace and state.
 """
 
 from __future__ import annotations
@@ -54,17 +57,28 @@ def pyairbyte_python(settings: Settings) -> Path:
     return repo_path(".venv-pyairbyte", "bin", "python")
 
 
-def source_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
-    """source-shopify's configuration from the settings (as airbyte/source-shopify.yaml)."""
-    shop = settings.shopify_shop.strip()
-    token = settings.shopify_access_token.get_secret_value()
+def source_config(
+    settings: Settings, namespace: str | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """source-shopify's configuration of one shop (default: the first) from the settings
+    (as airbyte/source-shopify.yaml)."""
+    from spoon.settings import shop_variable
+
+    ns = namespace or settings.namespaces[0]
+    shop, secret = settings.shopify_credentials_of(ns)
+    token = secret.get_secret_value()
+    own = not settings.is_default_shop(ns)
+    shop_var = shop_variable("SPOON_SHOPIFY_SHOP", ns) if own else "SPOON_SHOPIFY_SHOP"
+    token_var = (
+        shop_variable("SPOON_SHOPIFY_ACCESS_TOKEN", ns) if own else "SPOON_SHOPIFY_ACCESS_TOKEN"
+    )
     if not shop:
         raise ShopifyExtractError(
-            "SPOON_SHOPIFY_SHOP is not set: set it to the part before .myshopify.com"
+            f"{shop_var} is not set: set it to the part before .myshopify.com"
         )
     if not token:
         raise ShopifyExtractError(
-            "SPOON_SHOPIFY_ACCESS_TOKEN is not set: create a custom app in the Shopify admin "
+            f"{token_var} is not set: create a custom app in the Shopify admin "
             "(read-only scopes) and put its Admin API access token in .env"
         )
     return {
@@ -200,12 +214,14 @@ def extract_shopify(
     streams: list[str] | None = None,
     config_overrides: dict[str, Any] | None = None,
     now: datetime | None = None,
+    namespace: str | None = None,
 ) -> ExtractReport:
-    """One incremental sync of the real shop into the lake (contract 1)."""
-    config = source_config(settings, **(config_overrides or {}))
+    """One incremental sync of the real shop (default: the first shop) into its namespace
+    of the lake (contract 1), with its own state."""
+    namespace = namespace or settings.namespaces[0]
+    config = source_config(settings, namespace, **(config_overrides or {}))
     chosen = list(streams or STREAMS)
     lake = Lake(settings.lake_url)
-    namespace = settings.lake_namespace
     state = load_state(lake, namespace)
     extracted_at = (now or datetime.now(UTC)).astimezone(UTC)
     sync_id = int(extracted_at.timestamp())
