@@ -68,6 +68,7 @@ def test_first_apply_creates_everything_with_checked_bodies(
         "orders": "incremental_append",
         "order_refunds": "incremental_append",
         "transactions": "incremental_append",
+        "order_agreements": "incremental_append",
     }
 
 
