@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +62,7 @@ def source_config(
 ) -> dict[str, Any]:
     """source-shopify's configuration of one shop (default: the first) from the settings
     (as airbyte/source-shopify.yaml)."""
-    from spoon.settings import shop_variable
+    from spoon.settings import shop_variable, shop_variables
 
     ns = namespace or settings.namespaces[0]
     shop, secret = settings.shopify_credentials_of(ns)
@@ -81,9 +81,19 @@ def source_config(
             f"{token_var} is not set: create a custom app in the Shopify admin "
             "(read-only scopes) and put its Admin API access token in .env"
         )
+    start = settings.shopify_start_date.isoformat()
+    own_start = shop_variable("SPOON_SHOPIFY_START_DATE", ns)
+    if own and shop_variables(ns).get(own_start):
+        start = shop_variables(ns)[own_start].strip()
+        try:
+            date.fromisoformat(start)
+        except ValueError:
+            raise ShopifyExtractError(
+                f"{own_start}={start!r} is not a date; use YYYY-MM-DD"
+            ) from None
     return {
         "shop": shop,
-        "start_date": settings.shopify_start_date.isoformat(),
+        "start_date": start,
         "credentials": {"auth_method": "api_password", "api_password": token},
         "fetch_transactions_user_id": False,
         "bulk_window_in_days": 30,

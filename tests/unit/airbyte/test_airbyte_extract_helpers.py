@@ -95,6 +95,13 @@ def test_each_shop_has_its_own_shop_token_and_state(
     s = load_settings(lake_namespaces="shop_us,shop_eu", shopify_access_token="default")
     eu = source_config(s, "shop_eu")
     assert (eu["shop"], eu["credentials"]["api_password"]) == ("willows-spoon-berlin", "eu")
+    assert eu["start_date"] == "2024-01-01"
+    monkeypatch.setenv("SPOON_SHOPIFY_START_DATE_SHOP_EU", "2025-02-01")
+    assert source_config(s, "shop_eu")["start_date"] == "2025-02-01"
+    monkeypatch.setenv("SPOON_SHOPIFY_START_DATE_SHOP_EU", "02/01/2025")
+    with pytest.raises(ShopifyExtractError, match=r"START_DATE_SHOP_EU='02/01/2025' is not a"):
+        source_config(s, "shop_eu")
+    monkeypatch.delenv("SPOON_SHOPIFY_START_DATE_SHOP_EU")
     with pytest.raises(ShopifyExtractError, match=r"^SPOON_SHOPIFY_ACCESS_TOKEN_SHOP_US is not"):
         source_config(s, "shop_us")
     one = load_settings(
