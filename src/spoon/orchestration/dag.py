@@ -4,7 +4,10 @@ extract -> load -> source_freshness -> dbt (one cosmos task per model: `dbt buil
 model and its tests) -> marts (emits one Asset per mart) -> publish (static docs, dashboard).
 The extract step is Airbyte's deferrable sync when SPOON_SOURCE=airbyte, else the embedded
 extract (demo shop or PyAirbyte); load is the loader on DuckDB or the Snowpipe wait on
-Snowflake (`spoon.pipeline.load` picks by SPOON_WAREHOUSE).
+Snowflake (`spoon.pipeline.load` picks by SPOON_WAREHOUSE). With several shops
+(SPOON_LAKE_NAMESPACES) the extract is one task per shop (`extract.<shop>`, or
+`extract.find_connection_<shop>` >> `extract.sync_<shop>`), side by side, all before the one
+shared load and dbt build: a failing shop fails its own task, whose id and error name it.
 """
 
 from __future__ import annotations
