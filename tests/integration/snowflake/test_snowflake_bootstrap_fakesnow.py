@@ -76,7 +76,7 @@ def test_bootstrap_twice_changes_nothing(
         )
         before = _snapshot(conn, "RAW", "ANALYTICS")
         raw_cols = {(t, c.lower()) for sch, t, c, *_ in before["RAW columns"] if sch == "RAW"}
-        assert len(raw_cols) == 8 * 5, sorted(raw_cols)
+        assert len(raw_cols) == len(sqlfiles.nm.STREAMS) * 5, sorted(raw_cols)  # 9 streams
         assert ("ORDERS", "_loaded_at") in raw_cols and ("SHOP", "record") in raw_cols
         assert len(before["stages"]) == 1
         assert {s for s, _ in before["ANALYTICS schemas"]} >= {"STAGING", "INTERMEDIATE", "MARTS"}
