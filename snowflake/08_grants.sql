@@ -15,8 +15,8 @@ GRANT SELECT, INSERT ON FUTURE TABLES IN SCHEMA {{ raw_db }}.{{ raw_schema }}
     TO ROLE {{ loader_role }};
 GRANT USAGE ON STAGE {{ stage }} TO ROLE {{ loader_role }};
 GRANT USAGE ON FILE FORMAT {{ file_format }} TO ROLE {{ loader_role }};
-{% for stream in streams %}
-GRANT MONITOR, OPERATE ON PIPE {{ raw_db }}.{{ raw_schema }}.{{ stream | upper }}_PIPE
+{% for pipe in pipes %}
+GRANT MONITOR, OPERATE ON PIPE {{ raw_db }}.{{ raw_schema }}.{{ pipe.name }}
     TO ROLE {{ loader_role }};
 {% endfor %}
 

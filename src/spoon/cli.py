@@ -74,8 +74,12 @@ def extract(
     profile: Annotated[
         str | None, typer.Option(help=PROFILE_HELP, callback=_profile, metavar="us|eu")
     ] = None,
+    shop: Annotated[
+        str | None,
+        typer.Option(help="Only this shop (one of SPOON_LAKE_NAMESPACES; default: every shop)."),
+    ] = None,
 ) -> None:
-    """Extract the shop into the lake (one Airbyte-style sync)."""
+    """Extract every shop into the lake (one Airbyte-style sync per shop)."""
     from spoon.pipeline import extract as do_extract
 
     do_extract(
@@ -86,6 +90,7 @@ def extract(
         start=start,
         until=until,
         profile=profile,
+        shop=shop,
     )
 
 
@@ -120,7 +125,7 @@ def run(
 
 @app.command()
 def summary() -> None:
-    """Print the sales summary (totals and the last 7 days)."""
+    """Print the sales summary of each shop (totals and the last 7 days, its currency)."""
     from spoon.pipeline import print_summary
 
     print_summary()

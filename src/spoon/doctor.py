@@ -37,8 +37,10 @@ def settings_table(settings: Settings) -> Table:
 def check_lake(s: Settings) -> str:
     from spoon.lake import Lake
 
-    files = Lake(s.lake_url).list_files(s.lake_namespace)
-    return f"{len(files)} files under {s.lake_url}/{s.lake_namespace}"
+    lake = Lake(s.lake_url)
+    return "; ".join(
+        f"{len(lake.list_files(ns))} files under {s.lake_url}/{ns}" for ns in s.namespaces
+    )
 
 
 def check_duckdb(s: Settings) -> str:

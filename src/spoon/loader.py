@@ -11,7 +11,7 @@ from __future__ import annotations
 import hashlib
 import re
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -215,6 +215,7 @@ class _Batch:
             if (
                 merged is None
                 or pending.lf.stream != self.files[0].lf.stream
+                or pending.lf.namespace != self.files[0].lf.namespace
                 or len(self.files) >= BATCH_FILES
                 or self.size + pending.lf.size > BATCH_BYTES
             ):
@@ -322,7 +323,7 @@ def _quarantine(
 
 def load_lake(
     lake_url: str,
-    namespace: str,
+    namespace: str | Sequence[str],
     duckdb_path: Path,
     quarantine_url: str,
     on_file: Callable[[FileOutcome], None] | None = None,
@@ -331,10 +332,13 @@ def load_lake(
 ) -> LoadReport:
     """Load every lake file not loaded before. Never raises for a bad file: see report.
 
+    `namespace` is one lake namespace or the shops' namespaces (each walked in turn).
+
     `memory_limit` caps DuckDB's memory (e.g. "2GB"; default: DuckDB's, 80% of RAM).
     """
     lake = Lake(lake_url)
-    files = lake.list_files(namespace)
+    namespaces = [namespace] if isinstance(namespace, str) else list(namespace)
+    files = [lf for ns in namespaces for lf in lake.list_files(ns)]
     report = LoadReport()
     con = connect(duckdb_path)
     try:

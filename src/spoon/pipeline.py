@@ -87,8 +87,12 @@ def extract(
     until: date | None = None,
     profile: str | None = None,
     settings: Settings | None = None,
+    shop: str | None = None,
 ) -> StepResult:
-    """One sync of the shop into the lake."""
+    """One sync of every shop (or only `shop`, one of SPOON_LAKE_NAMESPACES) into the lake.
+
+    Each shop is extracted on its own: a failing shop does not stop the others, and the step
+    then fails with one line naming each failing shop."""
     s = _settings(
         settings,
         source=source,
@@ -98,43 +102,67 @@ def extract(
         demo_start=start,
         demo_profile=profile,
     )
+    if shop is not None and shop not in s.namespaces:
+        raise SettingsError(
+            f"shop {shop!r} is not in SPOON_LAKE_NAMESPACES ({','.join(s.namespaces)}); "
+            "add it there or pick one of those"
+        )
+    shops = [shop] if shop is not None else s.namespaces
     t0 = time.perf_counter()
+    parts: list[str] = []
+    failed: list[str] = []
+    for ns in shops:
+        try:
+            part = _extract_shop(s, ns, until)
+        except SpoonError as err:
+            if len(shops) == 1 and not s.multi_shop:
+                raise
+            failed.append(f"shop {ns}: {err}")
+            console.print(f"[red]✗[/] extract ({s.source}) shop {ns}: {err}")
+            continue
+        parts.append(f"{ns}: {part}" if s.multi_shop else part)
+    if failed:
+        raise SpoonError("; ".join(failed))
+    detail = "; ".join(parts)
+    result = StepResult("extract", time.perf_counter() - t0, detail)
+    console.print(f"[green]✓[/] extract ({s.source}): {detail} in {result.seconds:.1f}s")
+    return result
+
+
+def _extract_shop(s: Settings, ns: str, until: date | None) -> str:
+    """One shop's sync; returns what it did."""
     if s.source == "demo":
         from spoon.demo import extract_demo
 
-        orders_ = s.demo_order_count
-        with console.status(f"generating the demo shop ({orders_:,} orders)…"):
+        orders_ = s.demo_orders_of(ns)
+        profile_ = s.demo_profile_of(ns)
+        who = f" {ns} ({profile_})" if s.multi_shop else ""
+        with console.status(f"generating the demo shop{who} ({orders_:,} orders)…"):
             report = extract_demo(
                 s.lake_url,
-                s.lake_namespace,
-                Path(s.truth_dir),
-                seed=s.demo_seed,
+                ns,
+                s.truth_dir_of(ns),
+                seed=s.demo_seed_of(ns),
                 orders=orders_,
                 days=s.demo_days,
                 start=s.demo_start,
                 until=until,
-                profile=s.demo_profile,
+                profile=profile_,
             )
         total = sum(report.records.values())
-        detail = (
-            f"{len(report.files)} files, {total:,} records (as of {report.until})"
-            if report.files
-            else f"nothing new (the lake is already synced to {report.until})"
-        )
-    elif s.source == "shopify":
+        if report.files:
+            return f"{len(report.files)} files, {total:,} records (as of {report.until})"
+        return f"nothing new (the lake is already synced to {report.until})"
+    if s.source == "shopify":
         from spoon.airbyte.shopify_extract import extract_shopify
 
-        report = extract_shopify(s)
-        detail = f"{len(report.files)} files, {sum(report.records.values()):,} records"
-    elif s.source == "airbyte":
-        from spoon.airbyte.sync import trigger_and_wait  # type: ignore[import-not-found]
+        shopify = extract_shopify(s, namespace=ns)
+        return f"{len(shopify.files)} files, {sum(shopify.records.values()):,} records"
+    if s.source == "airbyte":
+        from spoon.airbyte.sync import trigger_and_wait
 
-        detail = str(trigger_and_wait(s))
-    else:  # pragma: no cover - validated by settings
-        raise SpoonError(f"unknown source {s.source!r}; use demo, shopify or airbyte")
-    result = StepResult("extract", time.perf_counter() - t0, detail)
-    console.print(f"[green]✓[/] extract ({s.source}): {detail} in {result.seconds:.1f}s")
-    return result
+        return str(trigger_and_wait(s, namespace=ns))
+    raise SpoonError(f"unknown source {s.source!r}; use demo, shopify or airbyte")
 
 
 # ---- load --------------------------------------------------------------------------------------
@@ -166,7 +194,7 @@ def load(settings: Settings | None = None) -> StepResult:
         task = progress.add_task("load", total=None, name="")
         report = load_lake(
             s.lake_url,
-            s.lake_namespace,
+            s.namespaces,
             Path(s.duckdb_path),
             s.quarantine,
             on_start=lambda n: progress.update(task, total=n),
@@ -216,7 +244,7 @@ def transform(
 
 
 # ---- summary ----------------------------------------------------------------------------------
-#: per order: differs if any of its rows differs, else not comparable if any row is
+#: per order of one shop: differs if any of its rows differs, else not comparable if any row is
 RECONCILIATION_SQL = """
 select status, count(*) as orders
 from (
@@ -228,13 +256,16 @@ from (
             else 'agrees'
         end as status
     from marts.rpt_order_reconciliation
+    {where}
     group by order_id
 ) as per_order
 group by status
 """
 
 
-def _marts(settings: Settings | None, sql: str, model: str) -> list[dict[str, Any]]:
+def _marts(
+    settings: Settings | None, sql: str, model: str, params: Sequence[Any] = ()
+) -> list[dict[str, Any]]:
     """Rows of `sql` over the embedded warehouse's marts."""
     import duckdb
 
@@ -244,38 +275,85 @@ def _marts(settings: Settings | None, sql: str, model: str) -> list[dict[str, An
         raise SpoonError(f"no warehouse at {path}; run `make demo` (or `spoon run`) first")
     with duckdb.connect(str(path), read_only=True) as con:
         try:
-            rel = con.sql(sql)
+            rel = con.execute(sql, list(params))
         except duckdb.CatalogException:
             raise SpoonError(f"marts.{model} is missing; run `spoon transform`") from None
-        cols = rel.columns
+        except duckdb.BinderException as err:
+            if "shop" not in str(err):
+                raise
+            raise SpoonError(
+                f"marts.{model} has no `shop` column (built before several shops); "
+                "run `spoon transform --full-refresh`"
+            ) from None
+        cols = [d[0] for d in rel.description] if rel.description else []
         return [dict(zip(cols, row, strict=True)) for row in rel.fetchall()]
 
 
-def daily_sales(settings: Settings | None = None) -> list[dict[str, Any]]:
-    """rpt_daily_sales from the embedded warehouse, oldest first."""
+def _shop_filter(s: Settings, shop: str | None) -> tuple[str, list[Any]]:
+    """`where shop = ?` when the warehouse holds several shops (with one, every row is its)."""
+    if shop is None or not s.multi_shop:
+        return "", []
+    return "where shop = ?", [shop]
+
+
+def daily_sales(settings: Settings | None = None, shop: str | None = None) -> list[dict[str, Any]]:
+    """rpt_daily_sales of one shop (default: every row) from the embedded warehouse, oldest
+    first."""
+    s = _settings(settings)
+    where, params = _shop_filter(s, shop)
     return _marts(
-        settings, "select * from marts.rpt_daily_sales order by date_day", "rpt_daily_sales"
+        s,
+        f"select * from marts.rpt_daily_sales {where} order by date_day",
+        "rpt_daily_sales",
+        params,
     )
 
 
-def reconciliation(settings: Settings | None = None) -> dict[str, int]:
-    """Orders per reconciliation status (agrees, differs, not comparable)."""
-    rows = _marts(settings, RECONCILIATION_SQL, "rpt_order_reconciliation")
+def reconciliation(settings: Settings | None = None, shop: str | None = None) -> dict[str, int]:
+    """Orders of one shop (default: every row) per reconciliation status (agrees, differs,
+    not comparable)."""
+    s = _settings(settings)
+    where, params = _shop_filter(s, shop)
+    rows = _marts(s, RECONCILIATION_SQL.format(where=where), "rpt_order_reconciliation", params)
     counts = {"agrees": 0, "differs": 0, "not comparable": 0}
     counts.update({r["status"]: int(r["orders"]) for r in rows})
     return counts
 
 
+def shop_currency(settings: Settings | None = None, shop: str | None = None) -> str:
+    """The shop's currency (fct_orders.currency), '' when it has no orders."""
+    s = _settings(settings)
+    where, params = _shop_filter(s, shop)
+    rows = _marts(
+        s, f"select max(currency) as currency from marts.fct_orders {where}", "fct_orders", params
+    )
+    return str(rows[0]["currency"] or "") if rows else ""
+
+
 def print_summary(settings: Settings | None = None) -> dict[str, Any]:
-    """Print totals and the last 7 days of rpt_daily_sales; return the totals."""
-    rows = daily_sales(settings)
-    totals: dict[str, Any] = {"orders": sum(r["orders"] for r in rows)}
+    """Print, for each shop in listed order, its totals and last 7 days of rpt_daily_sales
+    in its own currency and its reconciliation line; return the first shop's totals, with
+    every shop's under "shops"."""
+    s = _settings(settings)
+    shops = {ns: _print_shop_summary(s, ns) for ns in s.namespaces}
+    first = dict(shops[s.namespaces[0]])
+    first["shops"] = shops
+    return first
+
+
+def _print_shop_summary(s: Settings, shop: str) -> dict[str, Any]:
+    rows = daily_sales(s, shop)
+    currency = shop_currency(s, shop)
+    totals: dict[str, Any] = {"shop": shop, "currency": currency}
+    totals["orders"] = sum(r["orders"] for r in rows)
     for col in MONEY:
         totals[col] = sum((r[col] for r in rows), start=0)
     first = rows[0]["date_day"] if rows else None
     last = rows[-1]["date_day"] if rows else None
 
-    table = Table(title=f"Sales summary {first} → {last} (shop currency)", title_justify="left")
+    who = f"{shop}: " if s.multi_shop else ""
+    title = f"{who}Sales summary {first} → {last} ({currency or 'shop currency'})"
+    table = Table(title=title, title_justify="left")
     table.add_column("day")
     table.add_column("orders", justify="right")
     for col in MONEY:
@@ -291,16 +369,14 @@ def print_summary(settings: Settings | None = None) -> dict[str, Any]:
     # a pipe or a log gets the whole table, not one squeezed to 80 columns
     out = console if console.is_terminal else Console(width=160)
     out.print(table)
-    recon = reconciliation(settings)
+    recon = reconciliation(s, shop)
     totals["reconciliation"] = recon
     line = (
         f"{recon['agrees']:,} orders agree with Shopify's own figures, {recon['differs']:,} differ,"
         f" {recon['not comparable']:,} not comparable (marts.rpt_order_reconciliation)"
     )
-    if recon["differs"]:
-        out.print(f"[yellow]![/] Shopify reconciliation: {line}")
-    else:
-        out.print(f"[green]✓[/] Shopify reconciliation: {line}")
+    mark = "[yellow]![/]" if recon["differs"] else "[green]✓[/]"
+    out.print(f"{mark} {who}Shopify reconciliation: {line}")
     return totals
 
 

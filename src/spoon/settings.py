@@ -7,6 +7,7 @@ A wrong value raises `SettingsError` with one line that names the variable.
 from __future__ import annotations
 
 import os
+import re
 import shutil
 from datetime import date
 from functools import lru_cache
@@ -52,7 +53,14 @@ class Settings(BaseSettings):
 
     # --- the lake (contract 1) --------------------------------------------
     lake_url: str = Field("data/lake", description="file://… path or s3://bucket/prefix")
-    lake_namespace: str = Field("shopify", description="Airbyte namespace (first folder).")
+    lake_namespace: str = Field(
+        "shopify", description="Airbyte namespace (first folder) of a single shop."
+    )
+    lake_namespaces: str = Field(
+        "",
+        description="The shops, comma-separated lake namespaces, e.g. shop_us,shop_eu "
+        "(default: SPOON_LAKE_NAMESPACE, i.e. one shop `shopify`).",
+    )
     quarantine_url: str = Field(
         "", description="Where unreadable files are moved (default: <lake>/_quarantine)."
     )
@@ -198,7 +206,77 @@ class Settings(BaseSettings):
             raise ValueError("must be a local path, file://… or s3://bucket/prefix")
         return value
 
+    @field_validator("lake_namespace")
+    @classmethod
+    def _one_namespace(cls, value: str) -> str:
+        problem = namespace_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
+
+    @field_validator("lake_namespaces")
+    @classmethod
+    def _namespace_list(cls, value: str) -> str:
+        parse_namespaces(value)
+        return value
+
     # --- derived ----------------------------------------------------------------------
+    @property
+    def namespaces(self) -> list[str]:
+        """The shops' lake namespaces in listed order (the first is the default shop)."""
+        return parse_namespaces(self.lake_namespaces) or [self.lake_namespace]
+
+    @property
+    def multi_shop(self) -> bool:
+        return len(self.namespaces) > 1
+
+    def demo_profile_of(self, namespace: str) -> str:
+        """A namespace ending `_eu` is the EU demo shop, `_us` the US one; else the setting."""
+        if namespace.endswith("_eu"):
+            return "eu"
+        if namespace.endswith("_us"):
+            return "us"
+        return self.demo_profile
+
+    def demo_seed_of(self, namespace: str) -> int:
+        """Seed + k for the k-th shop, so that shops differ (the first keeps the seed)."""
+        return self.demo_seed + self.namespaces.index(namespace)
+
+    def demo_orders_of(self, namespace: str) -> int:
+        """SPOON_DEMO_ORDERS, else the shop's demo profile's own default size."""
+        if self.demo_orders is not None:
+            return self.demo_orders
+        from spoon.demo.shops import PROFILES
+
+        return PROFILES[self.demo_profile_of(namespace)].default_orders
+
+    def truth_dir_of(self, namespace: str) -> Path:
+        """The shop's ground truth: SPOON_TRUTH_DIR with one shop, <it>/<namespace> with more."""
+        return Path(self.truth_dir) / namespace if self.multi_shop else Path(self.truth_dir)
+
+    def is_default_shop(self, namespace: str) -> bool:
+        """The shop SPOON_LAKE_NAMESPACE names keeps today's names (connection, pipes)."""
+        return namespace == self.lake_namespace
+
+    def airbyte_connection_of(self, namespace: str) -> str:
+        """The shop's Airbyte connection: SPOON_AIRBYTE_CONNECTION_NAME for the default shop,
+        `<it>-<namespace>` for the others (as `spoon airbyte apply` names them)."""
+        if self.is_default_shop(namespace):
+            return self.airbyte_connection_name
+        return f"{self.airbyte_connection_name}-{namespace}"
+
+    def shopify_credentials_of(self, namespace: str) -> tuple[str, SecretStr]:
+        """The shop's myshopify name and Admin API token: SPOON_SHOPIFY_SHOP_<NS> and
+        SPOON_SHOPIFY_ACCESS_TOKEN_<NS> (environment or .env), falling back to
+        SPOON_SHOPIFY_SHOP / SPOON_SHOPIFY_ACCESS_TOKEN for the default shop only."""
+        extra = shop_variables(namespace)
+        shop = extra.get(shop_variable("SPOON_SHOPIFY_SHOP", namespace), "")
+        token = extra.get(shop_variable("SPOON_SHOPIFY_ACCESS_TOKEN", namespace), "")
+        if self.is_default_shop(namespace):
+            shop = shop or self.shopify_shop
+            token = token or self.shopify_access_token.get_secret_value()
+        return shop.strip(), SecretStr(token)
+
     @property
     def quarantine(self) -> str:
         return self.quarantine_url or self.lake_url.rstrip("/") + "/_quarantine"
@@ -224,6 +302,56 @@ class Settings(BaseSettings):
         from spoon.demo.shops import PROFILES
 
         return PROFILES[self.demo_profile].default_orders
+
+
+#: a shop's handle: what Airbyte's namespace, a folder, a dbt value and a Snowflake name allow
+NAMESPACE_RE = re.compile(r"^[a-z][a-z0-9_]{0,62}$")
+
+
+def namespace_problem(name: str) -> str:
+    """Why `name` cannot be a lake namespace (a shop's handle), or ''."""
+    if not NAMESPACE_RE.match(name):
+        return (
+            f"{name!r} is not a shop handle: use a lowercase letter, then a-z, 0-9 or _ "
+            "(at most 63 characters)"
+        )
+    return ""
+
+
+def parse_namespaces(value: str) -> list[str]:
+    """`shop_us, shop_eu` -> ['shop_us', 'shop_eu']; '' -> []; a bad or repeated handle
+    raises ValueError naming it."""
+    names = [part.strip() for part in value.split(",")] if value.strip() else []
+    seen: set[str] = set()
+    for name in names:
+        if not name:
+            raise ValueError("has an empty entry; list the shops as handle,handle")
+        problem = namespace_problem(name)
+        if problem:
+            raise ValueError(problem)
+        if name in seen:
+            raise ValueError(f"lists {name!r} twice; list each shop once")
+        seen.add(name)
+    return names
+
+
+def shop_variable(base: str, namespace: str) -> str:
+    """A setting for one shop: (SPOON_SHOPIFY_SHOP, shop_eu) -> SPOON_SHOPIFY_SHOP_SHOP_EU."""
+    return f"{base}_{namespace.upper()}"
+
+
+def shop_variables(namespace: str) -> dict[str, str]:
+    """Per-shop variables (`SPOON_*_<NS>`) from `.env` and the environment (the environment
+    wins), which are not fields of `Settings`."""
+    from dotenv import dotenv_values
+
+    suffix = f"_{namespace.upper()}"
+    path = Path(os.environ.get("SPOON_ENV_FILE", ".env"))
+    found = (
+        {k: v for k, v in dotenv_values(path).items() if v is not None} if path.is_file() else {}
+    )
+    found.update(os.environ)
+    return {k: v for k, v in found.items() if k.startswith("SPOON_") and k.endswith(suffix)}
 
 
 def _explain(err: ValidationError) -> str:

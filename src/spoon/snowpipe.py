@@ -36,6 +36,11 @@ class ExpectedFile:
     stream: str
     key: str  # e.g. shopify/orders/2026_01_02_1767312000000_0.parquet
     landed_at: datetime
+    namespace: str = ""  # the shop (lake namespace); '' = the first folder of `key`
+
+    @property
+    def shop(self) -> str:
+        return self.namespace or self.key.split("/", 1)[0]
 
     def matches(self, file_name: str) -> bool:
         name = file_name.strip()
@@ -55,14 +60,14 @@ class History(Protocol):
 
     def copy_history(self, stream: str, since: datetime) -> list[CopyRecord]: ...
 
-    def refresh(self, stream: str, since: datetime) -> None: ...
+    def refresh(self, stream: str, since: datetime, namespace: str | None = None) -> None: ...
 
 
 @dataclass
 class WaitReport:
     loaded: list[ExpectedFile] = field(default_factory=list)
     rows: int = 0
-    refreshed: list[str] = field(default_factory=list)  # streams whose pipe was refreshed
+    refreshed: list[str] = field(default_factory=list)  # pipes refreshed: stream or ns/stream
     polls: int = 0
 
     def __str__(self) -> str:
@@ -89,7 +94,8 @@ def wait_for_files(
     start_ts = since or (min(f.landed_at for f in files) - timedelta(minutes=10))
     pending: dict[str, ExpectedFile] = {f.key: f for f in files}
     started = clock()
-    refreshed: set[str] = set()
+    refreshed: set[tuple[str, str]] = set()
+    several = len({f.shop for f in files}) > 1
     while True:
         report.polls += 1
         for stream in sorted({f.stream for f in pending.values()}):
@@ -105,7 +111,7 @@ def wait_for_files(
                     del pending[f.key]
                 elif status in FAILED:
                     raise LoadError(
-                        f"Snowpipe could not load {f.key} into {stream.upper()} "
+                        f"Snowpipe could not load {f.key} (shop {f.shop}) into {stream.upper()} "
                         f"({rec.status}): {rec.first_error or 'no error message'}; fix the "
                         "file or the pipe, then `ALTER PIPE ... REFRESH` and re-run the load"
                     )
@@ -115,15 +121,17 @@ def wait_for_files(
             return report
         elapsed = clock() - started
         if elapsed >= refresh_after_s:
-            for stream in sorted({f.stream for f in pending.values()} - refreshed):
-                history.refresh(stream, start_ts)
-                refreshed.add(stream)
-                report.refreshed.append(stream)
+            # each shop's stream has its own pipe (and S3 notification)
+            for shop, stream in sorted({(f.shop, f.stream) for f in pending.values()} - refreshed):
+                history.refresh(stream, start_ts, shop)
+                refreshed.add((shop, stream))
+                report.refreshed.append(f"{shop}/{stream}" if several else stream)
         if elapsed >= timeout_s:
             first = sorted(pending)[0]
+            shops = ", ".join(sorted({f.shop for f in pending.values()}))
             raise LoadError(
                 f"timed out after {timeout_s:.0f}s waiting for Snowpipe: {len(pending)} of "
-                f"{len(files)} files not loaded (e.g. {first}); check the pipe with "
+                f"{len(files)} files not loaded (e.g. {first}; shops {shops}); check the pipe with "
                 "SYSTEM$PIPE_STATUS and the bucket notification, or raise "
                 "SPOON_SNOWPIPE_TIMEOUT_S"
             )
@@ -158,11 +166,12 @@ class SnowflakeHistory:
             for r in rows
         ]
 
-    def refresh(self, stream: str, since: datetime) -> None:
+    def refresh(self, stream: str, since: datetime, namespace: str | None = None) -> None:
         cur = self.conn.cursor()
         try:
             cur.execute(
-                f"ALTER PIPE {self.names.pipe(stream)} REFRESH MODIFIED_AFTER = %(since)s",
+                f"ALTER PIPE {self.names.pipe(stream, namespace)} "
+                "REFRESH MODIFIED_AFTER = %(since)s",
                 {"since": since.astimezone(UTC).isoformat()},
             )
         finally:
@@ -173,19 +182,21 @@ class SnowflakeHistory:
 def landed_files(
     settings: Settings, *, now: datetime | None = None, hours: int | None = None
 ) -> list[ExpectedFile]:
-    """Files of the last sync: lake files of known streams landed in the last `hours`."""
+    """Files of the last sync of every shop: lake files of known streams landed in the last
+    `hours`, under each of SPOON_LAKE_NAMESPACES."""
     from spoon.lake import FILE_RE, Lake
 
     now = now or datetime.now(UTC)
     cutoff = now - timedelta(hours=hours or settings.snowpipe_lookback_hours)
     out: list[ExpectedFile] = []
-    for lf in Lake(settings.lake_url).list_files(settings.lake_namespace):
+    lake = Lake(settings.lake_url)
+    for lf in [lf for ns in settings.namespaces for lf in lake.list_files(ns)]:
         m = FILE_RE.match(lf.name)
         if lf.stream not in nm.STREAMS or not m:
             continue
         landed = datetime.fromtimestamp(int(m.group(4)) / 1000, tz=UTC)
         if landed >= cutoff:
-            out.append(ExpectedFile(lf.stream, lf.key, landed))
+            out.append(ExpectedFile(lf.stream, lf.key, landed, lf.namespace))
     return out
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import hashlib
 import os
 import subprocess
 import sys
@@ -90,6 +91,22 @@ def small_shop(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
     return ws
 
 
+#: two demo shops in one warehouse: a US shop (seed 7, Los Angeles, USD) and the EU shop
+#: (seed 8, Berlin, EUR, VAT included), each with its ground truth in <truth>/<shop>/
+TWO_SHOPS = ("shop_us", "shop_eu")
+
+
+@pytest.fixture(scope="session")
+def two_shops(tmp_path_factory: pytest.TempPathFactory) -> Workspace:
+    """extract -> load -> transform once with SPOON_LAKE_NAMESPACES=shop_us,shop_eu (1,500
+    orders over 150 days each)."""
+    ws = make_workspace(
+        tmp_path_factory.mktemp("e2e-shops"), SPOON_LAKE_NAMESPACES=",".join(TWO_SHOPS)
+    )
+    ws.spoon("run")
+    return ws
+
+
 def read_truth(path: Path) -> dict[str, dict[str, Decimal]]:
     with path.open() as fh:
         return {
@@ -110,6 +127,33 @@ def marts_fingerprint(ws: Workspace) -> dict[str, list[tuple]]:
     return {t: sorted(ws.query(f"select * from marts.{t}"), key=repr) for t in tables}
 
 
+#: columns a fingerprint leaves out: the shop (contract 4 adds it) and load-time stamps
+UNSTABLE_COLUMNS = frozenset({"shop", "_source_loaded_at", "_loaded_at", "_dbt_loaded_at"})
+
+
+def mart_digests(ws: Workspace, where: str = "") -> dict[str, dict[str, object]]:
+    """Per mart: rows and a sha256 of its sorted rows (columns by name, values as text),
+    without UNSTABLE_COLUMNS; equal digests mean equal marts whatever the column order."""
+    out: dict[str, dict[str, object]] = {}
+    columns = ws.query(
+        "select table_name, column_name from information_schema.columns "
+        "where table_schema = 'marts' order by table_name, column_name"
+    )
+    tables: dict[str, list[str]] = {}
+    for table, column in columns:
+        if column not in UNSTABLE_COLUMNS:
+            tables.setdefault(table, []).append(column)
+    for table, cols in sorted(tables.items()):
+        select = ", ".join(f'"{c}"' for c in cols)
+        rows = sorted(
+            "\x1f".join("\x00" if v is None else str(v) for v in row)
+            for row in ws.query(f"select {select} from marts.{table} {where}")
+        )
+        digest = hashlib.sha256("\x1e".join([",".join(cols), *rows]).encode()).hexdigest()
+        out[table] = {"rows": len(rows), "sha256": digest}
+    return out
+
+
 @pytest.fixture()
 def e2e() -> SimpleNamespace:
     """The helpers above, for test modules (importlib mode cannot import conftest)."""
@@ -118,4 +162,6 @@ def e2e() -> SimpleNamespace:
         make_workspace=make_workspace,
         read_truth=read_truth,
         marts_fingerprint=marts_fingerprint,
+        mart_digests=mart_digests,
+        TWO_SHOPS=TWO_SHOPS,
     )

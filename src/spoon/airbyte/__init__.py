@@ -11,11 +11,12 @@ if TYPE_CHECKING:
     from spoon.settings import Settings
 
 
-def connection_id(settings: Settings | None = None) -> str:
-    """The id of the Airbyte connection named SPOON_AIRBYTE_CONNECTION_NAME."""
+def connection_id(settings: Settings | None = None, namespace: str | None = None) -> str:
+    """The id of the shop's Airbyte connection (default: the first shop's, named
+    SPOON_AIRBYTE_CONNECTION_NAME)."""
     from spoon.airbyte.sync import connection_id as lookup
 
-    return lookup(settings)
+    return lookup(settings, namespace)
 
 
 __all__ = ["connection_id"]

@@ -7,6 +7,12 @@ and destination (`source: shopify`) instead of giving their ids.
 Values may reference variables as `${NAME}` (must be set) or `${NAME:-default}`; `$${...}`
 stays a literal `${...}` (Airbyte's own placeholders, as in docker compose). Variables come
 from the environment, then from the `.env` file the settings read.
+
+Several shops (contract 4): a file with `forEachShop: true` is one object per shop of
+SPOON_LAKE_NAMESPACES. For shop `ns` it reads `NAME_<NS>` before `NAME` (e.g.
+SPOON_SHOPIFY_SHOP_SHOP_EU), except that the shop's Shopify name and token have no fallback
+but for the default shop (SPOON_LAKE_NAMESPACE); `${SPOON_LAKE_NAMESPACE}` is the shop and
+`${SPOON_SHOP_SUFFIX:-}` is '' for the default shop (today's names) and `-<ns>` else.
 """
 
 from __future__ import annotations
@@ -70,6 +76,60 @@ def variables(env_file: str | os.PathLike[str] | None = None) -> dict[str, str]:
     return {**from_file, **os.environ}
 
 
+#: per-shop values that never fall back to the shared variable (a shop's own credentials)
+PER_SHOP_ONLY = frozenset({"SPOON_SHOPIFY_SHOP", "SPOON_SHOPIFY_ACCESS_TOKEN"})
+
+
+class ShopEnv(Mapping[str, str]):
+    """The variables as one shop's definitions see them (see the module docstring)."""
+
+    def __init__(self, env: Mapping[str, str], shop: str, default: bool) -> None:
+        self.env, self.shop, self.default = env, shop, default
+        self.fixed = {
+            "SPOON_LAKE_NAMESPACE": shop,
+            "SPOON_SHOP": shop,
+            "SPOON_SHOP_SUFFIX": "" if default else f"-{shop}",
+        }
+
+    def own(self, name: str) -> str:
+        return f"{name}_{self.shop.upper()}"
+
+    def describe(self, name: str) -> str:
+        """The variable to set when `name` is missing for this shop."""
+        if name in self.fixed or (self.default and name in PER_SHOP_ONLY):
+            return name
+        return self.own(name) if name in PER_SHOP_ONLY else name
+
+    def __getitem__(self, name: str) -> str:
+        if name in self.fixed:
+            return self.fixed[name]
+        found = self.env.get(self.own(name))
+        if found not in (None, ""):
+            return str(found)
+        if name in PER_SHOP_ONLY and not self.default:
+            raise KeyError(name)
+        return self.env[name]
+
+    def __iter__(self) -> Any:
+        return iter({*self.env, *self.fixed})
+
+    def __len__(self) -> int:
+        return len({*self.env, *self.fixed})
+
+
+def shops_of(env: Mapping[str, str]) -> tuple[list[str], str]:
+    """The shops SPOON_LAKE_NAMESPACES lists (else the one SPOON_LAKE_NAMESPACE) and the
+    default shop, as the settings read them."""
+    from spoon.settings import parse_namespaces
+
+    default = env.get("SPOON_LAKE_NAMESPACE") or "shopify"
+    try:
+        listed = parse_namespaces(env.get("SPOON_LAKE_NAMESPACES") or "")
+    except ValueError as err:
+        raise DefinitionError(f"SPOON_LAKE_NAMESPACES is invalid: {err}") from None
+    return listed or [default], default
+
+
 def resolve(value: Any, env: Mapping[str, str], where: str) -> tuple[Any, set[str]]:
     """Replace `${...}` references; returns the value and the dotted paths that used any."""
     used: set[str] = set()
@@ -89,8 +149,9 @@ def resolve(value: Any, env: Mapping[str, str], where: str) -> tuple[Any, set[st
             found = env.get(name)
             if found in (None, ""):
                 if default is None:
+                    shown = env.describe(name) if isinstance(env, ShopEnv) else name
                     raise DefinitionError(
-                        f"{where}: {path} needs ${{{name}}}, which is not set; "
+                        f"{where}: {path} needs ${{{shown}}}, which is not set; "
                         "set it in .env or the environment"
                     )
                 found = default
@@ -102,7 +163,8 @@ def resolve(value: Any, env: Mapping[str, str], where: str) -> tuple[Any, set[st
     return walk(value, ""), used
 
 
-def load_file(path: Path, env: Mapping[str, str]) -> Definition:
+def load_file(path: Path, env: Mapping[str, str]) -> list[Definition]:
+    """The file's object, or with `forEachShop: true` one object per shop."""
     try:
         raw = yaml.safe_load(path.read_text())
     except yaml.YAMLError as err:
@@ -112,7 +174,22 @@ def load_file(path: Path, env: Mapping[str, str]) -> Definition:
     kind = raw.pop("kind", None)
     if kind not in KINDS:
         raise DefinitionError(f"{path}: `kind` must be one of {', '.join(KINDS)}, got {kind!r}")
-    body, used = resolve(raw, env, path.name)
+    per_shop = raw.pop("forEachShop", False)
+    if per_shop is not True and per_shop is not False:
+        raise DefinitionError(f"{path}: `forEachShop` must be true or false")
+    if not per_shop:
+        return [_definition(path, kind, raw, env, path.name)]
+    shops, default = shops_of(env)
+    return [
+        _definition(path, kind, raw, ShopEnv(env, ns, ns == default), f"{path.name} (shop {ns})")
+        for ns in shops
+    ]
+
+
+def _definition(
+    path: Path, kind: Kind, raw: dict[str, Any], env: Mapping[str, str], where: str
+) -> Definition:
+    body, used = resolve(raw, env, where)
     name = body.get("name")
     if not isinstance(name, str) or not name:
         raise DefinitionError(f"{path}: `name` is missing")
@@ -149,11 +226,13 @@ def load_definitions(
     if not files:
         raise DefinitionError(f"no *.yaml definitions in {folder}")
     for path in files:
-        d = load_file(path, env)
-        if d.name in found[d.kind]:
-            other = found[d.kind][d.name].path.name
-            raise DefinitionError(f"{path.name}: {d.kind} {d.name!r} is also defined in {other}")
-        found[d.kind][d.name] = d
+        for d in load_file(path, env):
+            if d.name in found[d.kind]:
+                other = found[d.kind][d.name].path.name
+                raise DefinitionError(
+                    f"{path.name}: {d.kind} {d.name!r} is also defined in {other}"
+                )
+            found[d.kind][d.name] = d
     for conn in found["connection"].values():
         for ref, pool in (("source", found["source"]), ("destination", found["destination"])):
             if conn.body[ref] not in pool:

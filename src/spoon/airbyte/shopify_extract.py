@@ -9,6 +9,9 @@ since the last one, and a failed run writes nothing and saves no state.
 
 The state lives beside the data it describes: `{lake}/_spoon/{namespace}/pyairbyte-state.json`
 (outside the namespace folder, so loaders never see it). Delete it to sync from the start.
+
+Several shops (SPOON_LAKE_NAMESPACES): one extract per shop, each with its own shop name and
+token (SPOON_SHOPIFY_SHOP_<NS>, SPOON_SHOPIFY_ACCESS_TOKEN_<NS>), namespace and state.
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ import subprocess
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any
 
@@ -54,22 +57,43 @@ def pyairbyte_python(settings: Settings) -> Path:
     return repo_path(".venv-pyairbyte", "bin", "python")
 
 
-def source_config(settings: Settings, **overrides: Any) -> dict[str, Any]:
-    """source-shopify's configuration from the settings (as airbyte/source-shopify.yaml)."""
-    shop = settings.shopify_shop.strip()
-    token = settings.shopify_access_token.get_secret_value()
+def source_config(
+    settings: Settings, namespace: str | None = None, **overrides: Any
+) -> dict[str, Any]:
+    """source-shopify's configuration of one shop (default: the first) from the settings
+    (as airbyte/source-shopify.yaml)."""
+    from spoon.settings import shop_variable, shop_variables
+
+    ns = namespace or settings.namespaces[0]
+    shop, secret = settings.shopify_credentials_of(ns)
+    token = secret.get_secret_value()
+    own = not settings.is_default_shop(ns)
+    shop_var = shop_variable("SPOON_SHOPIFY_SHOP", ns) if own else "SPOON_SHOPIFY_SHOP"
+    token_var = (
+        shop_variable("SPOON_SHOPIFY_ACCESS_TOKEN", ns) if own else "SPOON_SHOPIFY_ACCESS_TOKEN"
+    )
     if not shop:
         raise ShopifyExtractError(
-            "SPOON_SHOPIFY_SHOP is not set: set it to the part before .myshopify.com"
+            f"{shop_var} is not set: set it to the part before .myshopify.com"
         )
     if not token:
         raise ShopifyExtractError(
-            "SPOON_SHOPIFY_ACCESS_TOKEN is not set: create a custom app in the Shopify admin "
+            f"{token_var} is not set: create a custom app in the Shopify admin "
             "(read-only scopes) and put its Admin API access token in .env"
         )
+    start = settings.shopify_start_date.isoformat()
+    own_start = shop_variable("SPOON_SHOPIFY_START_DATE", ns)
+    if own and shop_variables(ns).get(own_start):
+        start = shop_variables(ns)[own_start].strip()
+        try:
+            date.fromisoformat(start)
+        except ValueError:
+            raise ShopifyExtractError(
+                f"{own_start}={start!r} is not a date; use YYYY-MM-DD"
+            ) from None
     return {
         "shop": shop,
-        "start_date": settings.shopify_start_date.isoformat(),
+        "start_date": start,
         "credentials": {"auth_method": "api_password", "api_password": token},
         "fetch_transactions_user_id": False,
         "bulk_window_in_days": 30,
@@ -200,12 +224,14 @@ def extract_shopify(
     streams: list[str] | None = None,
     config_overrides: dict[str, Any] | None = None,
     now: datetime | None = None,
+    namespace: str | None = None,
 ) -> ExtractReport:
-    """One incremental sync of the real shop into the lake (contract 1)."""
-    config = source_config(settings, **(config_overrides or {}))
+    """One incremental sync of the real shop (default: the first shop) into its namespace
+    of the lake (contract 1), with its own state."""
+    namespace = namespace or settings.namespaces[0]
+    config = source_config(settings, namespace, **(config_overrides or {}))
     chosen = list(streams or STREAMS)
     lake = Lake(settings.lake_url)
-    namespace = settings.lake_namespace
     state = load_state(lake, namespace)
     extracted_at = (now or datetime.now(UTC)).astimezone(UTC)
     sync_id = int(extracted_at.timestamp())

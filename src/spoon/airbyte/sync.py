@@ -62,8 +62,8 @@ def connection_id_by_name(
 
 
 def doctor_check(settings: Settings) -> str:
-    """`spoon doctor`: the API answers, the client credentials get a token, the connection
-    named SPOON_AIRBYTE_CONNECTION_NAME exists. Quick to give up: a few seconds, not a minute."""
+    """`spoon doctor`: the API answers, the client credentials get a token, each shop's
+    connection exists. Quick to give up: a few seconds, not a minute."""
     with AirbyteClient(
         settings.airbyte_url,
         settings.airbyte_client_id,
@@ -74,18 +74,27 @@ def doctor_check(settings: Settings) -> str:
         max_elapsed_ms=3_000,
     ) as client:
         client.token()
-        conn, workspace = find_connection(settings, settings.airbyte_connection_name, client)
-    status = conn.get("status") or "status unknown"
-    return (
-        f"{client.url}: credentials ok, workspace {workspace!r}, connection "
-        f"{settings.airbyte_connection_name!r} {conn['connectionId']} ({status})"
-    )
+        found = []
+        for ns in settings.namespaces:
+            name = settings.airbyte_connection_of(ns)
+            try:
+                conn, workspace = find_connection(settings, name, client)
+            except AirbyteError as err:
+                raise AirbyteError(f"shop {ns}: {err}") if settings.multi_shop else err from None
+            status = conn.get("status") or "status unknown"
+            found.append(f"{name!r} {conn['connectionId']} ({status})")
+    label = "connection" if len(found) == 1 else "connections"
+    return f"{client.url}: credentials ok, workspace {workspace!r}, {label} {', '.join(found)}"
 
 
-def connection_id(settings: Settings | None = None) -> str:
-    """The id of the connection named SPOON_AIRBYTE_CONNECTION_NAME."""
+def connection_id(settings: Settings | None = None, namespace: str | None = None) -> str:
+    """The id of the shop's connection (default shop: SPOON_AIRBYTE_CONNECTION_NAME)."""
     s = settings or load_settings()
-    return connection_id_by_name(s, s.airbyte_connection_name)
+    ns = namespace or s.namespaces[0]
+    try:
+        return connection_id_by_name(s, s.airbyte_connection_of(ns))
+    except AirbyteError as err:
+        raise AirbyteError(f"shop {ns}: {err}") from None
 
 
 def trigger_and_wait(
@@ -95,19 +104,27 @@ def trigger_and_wait(
     timeout_seconds: float = 6 * 3600,
     on_status: Callable[[str], None] | None = None,
     sleep: Callable[[float], None] = time.sleep,
+    namespace: str | None = None,
 ) -> SyncResult:
-    """Start a sync of the connection and wait for its job; a failed job raises."""
+    """Start a sync of the shop's connection (default: the first shop's) and wait for its
+    job; a failed job raises, naming the shop when there are several."""
     s = settings or load_settings()
+    ns = namespace or s.namespaces[0]
+    name = s.airbyte_connection_of(ns)
+    shop = f"shop {ns}: " if s.multi_shop else ""
     t0 = time.monotonic()
     with client_from_settings(s) as client:
-        conn = connection_id_by_name(s, s.airbyte_connection_name, client)
+        try:
+            conn = connection_id_by_name(s, name, client)
+        except AirbyteError as err:
+            raise AirbyteError(f"{shop}{err}") from None
         job = client.start_sync(conn)
         job_id = int(job["jobId"])
         status = str(job.get("status", "pending"))
         while status not in FINAL:
             if time.monotonic() - t0 > timeout_seconds:
                 raise AirbyteError(
-                    f"Airbyte job {job_id} still {status} after {timeout_seconds:.0f}s; "
+                    f"{shop}Airbyte job {job_id} still {status} after {timeout_seconds:.0f}s; "
                     "check it in the Airbyte UI"
                 )
             sleep(poll_seconds)
@@ -117,8 +134,8 @@ def trigger_and_wait(
                 on_status(status)
     if status != "succeeded":
         raise AirbyteError(
-            f"Airbyte job {job_id} ended {status}; see its logs in the Airbyte UI "
-            f"(connection {s.airbyte_connection_name!r})"
+            f"{shop}Airbyte job {job_id} ended {status}; see its logs in the Airbyte UI "
+            f"(connection {name!r})"
         )
     rows = job.get("rowsSynced")
     return SyncResult(

@@ -45,12 +45,35 @@ class SnowflakeNames:
     loader_user: str
     transformer_user: str
     reporter_user: str
+    #: the shop whose pipes keep today's names `{STREAM}_PIPE` (SPOON_LAKE_NAMESPACE)
+    default_namespace: str = "shopify"
+    #: every shop's lake namespace (SPOON_LAKE_NAMESPACES), in listed order
+    namespaces: tuple[str, ...] = ("shopify",)
 
     def table(self, stream: str) -> str:
         return f"{self.raw_db}.{self.raw_schema}.{stream.upper()}"
 
-    def pipe(self, stream: str) -> str:
-        return f"{self.raw_db}.{self.raw_schema}.{stream.upper()}_PIPE"
+    def pipe_name(self, stream: str, namespace: str | None = None) -> str:
+        """`ORDERS_PIPE` for the default shop (today's name), `SHOP_EU_ORDERS_PIPE` else."""
+        ns = namespace or self.default_namespace
+        prefix = "" if ns == self.default_namespace else f"{ns.upper()}_"
+        return f"{prefix}{stream.upper()}_PIPE"
+
+    def pipe(self, stream: str, namespace: str | None = None) -> str:
+        return f"{self.raw_db}.{self.raw_schema}.{self.pipe_name(stream, namespace)}"
+
+    def pipes(self) -> list[dict[str, str]]:
+        """One pipe per shop and stream: namespace, stream, name (unqualified), table."""
+        return [
+            {
+                "namespace": ns,
+                "stream": stream,
+                "name": self.pipe_name(stream, ns),
+                "table": self.table(stream),
+            }
+            for ns in self.namespaces
+            for stream in STREAMS
+        ]
 
     @property
     def users(self) -> dict[str, str]:
@@ -83,6 +106,8 @@ def snowflake_names(settings: Settings) -> SnowflakeNames:
         loader_user=(settings.snowflake_loader_user or f"SPOON_LOADER{sfx}").upper(),
         transformer_user=(settings.snowflake_user or f"SPOON_TRANSFORMER{sfx}").upper(),
         reporter_user=f"SPOON_REPORTER{sfx}",
+        default_namespace=settings.lake_namespace,
+        namespaces=tuple(settings.namespaces),
     )
 
 

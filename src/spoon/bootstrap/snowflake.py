@@ -114,7 +114,7 @@ def aws_needs(conn: Any, settings: Settings) -> AwsNeeds:
         raise SpoonError(
             f"DESC INTEGRATION {names.integration} has no {missing}; re-run the bootstrap"
         ) from None
-    wanted = {f"{s.upper()}_PIPE" for s in nm.STREAMS}
+    wanted = {p["name"] for p in names.pipes()}
     absent = sorted(wanted - set(pipes))
     if absent:
         raise SpoonError(f"pipes missing in {names.raw_db}.RAW: {', '.join(absent)}; re-run")

@@ -136,10 +136,12 @@ def context(settings: Settings) -> dict[str, Any]:
         for user, role in names.users.items()
     ]
     return {
-        **{k: v for k, v in names.__dict__.items()},
+        **{k: v for k, v in names.__dict__.items() if k != "namespaces"},
         "analytics_schemas": list(nm.ANALYTICS_SCHEMAS),
         "streams": list(nm.STREAMS),
-        "namespace": settings.lake_namespace,
+        "namespace": settings.namespaces[0],
+        "namespaces": list(names.namespaces),
+        "pipes": names.pipes(),
         "stage_url": nm.stage_url(settings),
         "aws_role_arn": nm.aws_role_arn(settings),
         "credit_quota": settings.snowflake_credit_quota,

@@ -39,6 +39,12 @@ class DagConfig:
     dbt_env: dict[str, str]
     #: DuckDB takes one writer at a time: run one task at a time there.
     max_active_tasks: int
+    #: the shops (SPOON_LAKE_NAMESPACES): with more than one, one extract task per shop
+    shops: tuple[str, ...] = ("shopify",)
+
+    @property
+    def multi_shop(self) -> bool:
+        return len(self.shops) > 1
 
 
 def cron_for(schedule_time: str) -> str:
@@ -104,6 +110,7 @@ def dag_config(settings: Settings) -> DagConfig:
         dbt_target=settings.target,
         dbt_env=dbt_task_env(settings),
         max_active_tasks=1 if settings.warehouse == "duckdb" else 4,
+        shops=tuple(settings.namespaces),
     )
 
 

@@ -4,7 +4,10 @@ extract -> load -> source_freshness -> dbt (one cosmos task per model: `dbt buil
 model and its tests) -> marts (emits one Asset per mart) -> publish (static docs, dashboard).
 The extract step is Airbyte's deferrable sync when SPOON_SOURCE=airbyte, else the embedded
 extract (demo shop or PyAirbyte); load is the loader on DuckDB or the Snowpipe wait on
-Snowflake (`spoon.pipeline.load` picks by SPOON_WAREHOUSE).
+Snowflake (`spoon.pipeline.load` picks by SPOON_WAREHOUSE). With several shops
+(SPOON_LAKE_NAMESPACES) the extract is one task per shop (`extract.<shop>`, or
+`extract.find_connection_<shop>` >> `extract.sync_<shop>`), side by side, all before the one
+shared load and dbt build: a failing shop fails its own task, whose id and error name it.
 """
 
 from __future__ import annotations
@@ -57,28 +60,42 @@ def _default_args(cfg: DagConfig) -> dict[str, Any]:
 
 
 def _extract(cfg: DagConfig) -> Any:
+    """One shop: today's tasks. Several shops: one extract (or find + sync) per shop, side by
+    side, each failing on its own with the shop in its task id and its error."""
     if cfg.production_extract:
         from airflow.providers.airbyte.operators.airbyte import AirbyteTriggerSyncOperator
 
-        with TaskGroup("extract", tooltip="Airbyte syncs Shopify to the S3 lake") as group:
-            connection_id = task(task_id="find_connection")(tasks.airbyte_connection_id)()
-            sync = AirbyteTriggerSyncOperator(
-                task_id="sync",
-                airbyte_conn_id=AIRBYTE_CONN_ID,
-                connection_id=connection_id,
-                deferrable=True,
-                timeout=RUN_TIMEOUT.total_seconds() / 2,
-            )
-            connection_id >> sync
+        with TaskGroup("extract", tooltip="Airbyte syncs each shop to the S3 lake") as group:
+            for ns in cfg.shops:
+                suffix = f"_{ns}" if cfg.multi_shop else ""
+                connection_id = task(task_id=f"find_connection{suffix}")(
+                    tasks.airbyte_connection_id
+                )(namespace=ns)
+                sync = AirbyteTriggerSyncOperator(
+                    task_id=f"sync{suffix}",
+                    airbyte_conn_id=AIRBYTE_CONN_ID,
+                    connection_id=connection_id,
+                    deferrable=True,
+                    timeout=RUN_TIMEOUT.total_seconds() / 2,
+                )
+                connection_id >> sync
         return group
 
-    @task(task_id="extract")
-    def extract() -> str:
-        """Embedded extract of everything up to the run's shop-local day."""
-        run_after = get_current_context()["dag_run"].run_after
-        return tasks.extract(until=tasks.local_day(run_after, cfg.timezone))
+    def shop_extract(ns: str | None) -> Any:
+        @task(task_id=ns or "extract")
+        def extract() -> str:
+            """Embedded extract of everything up to the run's shop-local day."""
+            run_after = get_current_context()["dag_run"].run_after
+            return tasks.extract(until=tasks.local_day(run_after, cfg.timezone), namespace=ns)
 
-    return extract()
+        return extract()
+
+    if not cfg.multi_shop:
+        return shop_extract(None)
+    with TaskGroup("extract", tooltip="The embedded extract, one task per shop") as group:
+        for ns in cfg.shops:
+            shop_extract(ns)
+    return group
 
 
 def _dbt_group(cfg: DagConfig) -> DbtTaskGroup:

@@ -26,21 +26,23 @@ def local_day(moment: datetime, timezone: str) -> date:
     return moment.astimezone(ZoneInfo(timezone)).date()
 
 
-def extract(until: date, settings: Settings | None = None) -> str:
-    """Embedded extract (demo shop or PyAirbyte) of everything up to `until`."""
+def extract(until: date, settings: Settings | None = None, namespace: str | None = None) -> str:
+    """Embedded extract (demo shop or PyAirbyte) of everything up to `until`, of every shop
+    or only the shop `namespace` (its own task: its failure names it)."""
     from spoon import pipeline
 
     s = settings or load_settings()
     if s.source == "airbyte":
         raise SpoonError("SPOON_SOURCE=airbyte is extracted by Airbyte's own operator")
-    return pipeline.extract(until=until, settings=s).detail
+    return pipeline.extract(until=until, settings=s, shop=namespace).detail
 
 
-def airbyte_connection_id(settings: Settings | None = None) -> str:
-    """The id of the Airbyte connection named SPOON_AIRBYTE_CONNECTION_NAME."""
+def airbyte_connection_id(settings: Settings | None = None, namespace: str | None = None) -> str:
+    """The id of the shop's Airbyte connection (default shop: SPOON_AIRBYTE_CONNECTION_NAME,
+    others `<it>-<namespace>`)."""
     from spoon.airbyte.sync import connection_id
 
-    return connection_id(settings)
+    return connection_id(settings, namespace)
 
 
 def load(settings: Settings | None = None) -> str:

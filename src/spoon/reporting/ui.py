@@ -68,13 +68,19 @@ class Context:
     bounds: Period
     preset: str
     currency: str
+    shop_label: str = ""  # the picked shop(s), '' in a single-shop warehouse
 
     def money(self, value: Decimal | float | None) -> str:
-        return format_money(value)
+        return format_money(value, self.currency) if self.shop_label else format_money(value)
 
     @property
     def amounts(self) -> str:
-        return f"amounts in {self.currency}" if self.currency else "amounts in the shop's currency"
+        shop = f"{self.shop_label}, " if self.shop_label else ""
+        return (
+            f"{shop}amounts in {self.currency}"
+            if self.currency
+            else (f"{shop}amounts in the shop's currency")
+        )
 
 
 # ---- app shell ---------------------------------------------------------------------------
@@ -116,8 +122,21 @@ def run_app(app_dir: Path) -> None:
 
 
 def _sidebar(reporter: Reporter) -> Context | None:
-    bounds = reporter.bounds()
     st.sidebar.markdown(f"### :material/storefront: {TITLE}")
+    choices = reporter.shop_choices()
+    shop_label = ""
+    if choices:
+        labels = [c.label for c in choices]
+        picked_label = st.sidebar.selectbox(
+            "Shop",
+            labels,
+            key="shop",
+            help="One shop, or every shop of one currency summed (never across currencies).",
+        )
+        choice = choices[labels.index(picked_label)]
+        reporter = reporter.for_shops(choice.shops)
+        shop_label = choice.shops[0] if len(choice.shops) == 1 else choice.label
+    bounds = reporter.bounds()
     if bounds is None:
         st.title(TITLE)
         st.info(
@@ -146,7 +165,7 @@ def _sidebar(reporter: Reporter) -> Context | None:
     fresh = reporter.freshness()
     st.sidebar.caption(f":material/schedule: {fresh.line()}")
     st.sidebar.caption(f":material/database: {reporter.describe()}")
-    return Context(reporter, period, bounds, preset, reporter.currency())
+    return Context(reporter, period, bounds, preset, reporter.currency(), shop_label)
 
 
 def preset_period(preset: str, bounds: Period) -> Period:

@@ -95,3 +95,31 @@ def test_airflow_provider_hook_with_the_documented_connection(applied: Any, tmp_
     assert out.returncode == 0, out.stderr[-2000:]
     assert json.loads(out.stdout.strip().splitlines()[-1]) == {"job_id": 1}
     assert applied.fake.jobs[1]["status"] == "succeeded"
+
+
+def test_several_shops_one_connection_each_synced_by_its_own_job(
+    fake_airbyte: Any, definitions_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """apply creates one source and connection per shop (one destination); the extract
+    syncs each shop's connection; a failing shop's error names the shop."""
+    monkeypatch.setenv("SPOON_LAKE_NAMESPACES", "shopify,shop_eu")
+    monkeypatch.setenv("SPOON_SHOPIFY_SHOP_SHOP_EU", "willows-spoon-berlin")
+    monkeypatch.setenv("SPOON_SHOPIFY_ACCESS_TOKEN_SHOP_EU", "shpat_eu_token")
+    out = CliRunner().invoke(app, ["apply", "--dir", str(definitions_dir)])
+    assert out.exit_code == 0, out.output
+    assert "Applied: 5 created, 0 updated, 0 unchanged." in out.output
+    fake = fake_airbyte.fake
+    shops = {s["name"]: s["configuration"]["shop"] for s in fake.sources.values()}
+    assert shops == {"shopify": "willows-spoon", "shopify-shop_eu": "willows-spoon-berlin"}
+    conns = {c["name"]: c for c in fake.connections.values()}
+    assert set(conns) == {"shopify-to-s3", "shopify-to-s3-shop_eu"}
+    assert conns["shopify-to-s3-shop_eu"]["namespaceFormat"] == "shop_eu"
+    s = load_settings()
+    eu = conns["shopify-to-s3-shop_eu"]["connectionId"]
+    assert connection_id(s, "shop_eu") == eu
+    trigger_and_wait(s, sleep=lambda _: None, namespace="shop_eu")
+    jobs = [r.body for r in fake.requests if r.method == "POST" and r.path == "/jobs"]
+    assert jobs == [{"connectionId": eu, "jobType": "sync"}]
+    fake.job_final_status = "failed"
+    with pytest.raises(AirbyteError, match=r"^shop shop_eu: Airbyte job \d+ ended failed"):
+        trigger_and_wait(s, sleep=lambda _: None, namespace="shop_eu")

@@ -101,3 +101,36 @@ def test_docs_and_dashboard_refresh_are_published(
     stamp = json.loads(Path(workspace_env["SPOON_DASHBOARD_REFRESH_FILE"]).read_text())
     assert stamp["run_id"] == two_runs["second"]["run_id"]
     assert stamp["rows"]["fct_sales"] == len(two_runs["marts_second"]["fct_sales"])
+
+
+def test_a_failing_shop_fails_its_own_task_and_says_which_shop(
+    driver: Any, workspace_env: dict[str, str], tmp_path: Path
+) -> None:
+    """Two shops, the EU shop's lake holds another demo shop: its extract task fails, the
+    US shop's succeeds, nothing downstream runs (no dbt: this run costs seconds)."""
+    from spoon.pipeline import extract
+    from spoon.settings import load_settings
+
+    lake = tmp_path / "lake"
+    (lake / "_state" / "demo").mkdir(parents=True)
+    (lake / "_state" / "demo" / "shop_eu.json").write_text(
+        json.dumps({"version": 1, "config": {"seed": 1}, "until": "2025-08-02", "sync_id": 1})
+    )
+    env = workspace_env | {
+        "SPOON_LAKE_NAMESPACES": "shop_us,shop_eu",
+        "SPOON_LAKE_URL": str(lake),
+        "SPOON_DUCKDB_PATH": str(tmp_path / "warehouse.duckdb"),
+        "SPOON_TRUTH_DIR": str(tmp_path / "truth"),
+        "SPOON_DAG_RETRIES": "0",
+    }
+    result = driver("test", env)
+    assert result["state"] == "failed"
+    assert result["tasks"]["extract.shop_us"] == "success"
+    assert result["tasks"]["extract.shop_eu"] == "failed"
+    assert result["tasks"]["load"] == "upstream_failed"
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    settings = load_settings(
+        lake_namespaces="shop_us,shop_eu", lake_url=str(lake), truth_dir=tmp_path / "truth"
+    )
+    with pytest.raises(Exception, match=r"^shop shop_eu: the lake .* already holds a demo shop"):
+        extract(settings=settings, shop="shop_eu", orders=1500, days=150, seed=7)

@@ -129,3 +129,31 @@ def test_bad_schedule_setting_is_an_import_error(
     out = driver("parse", workspace_env | {"SPOON_SHOP_TIMEZONE": "Mars/Olympus"})
     (error,) = out["import_errors"].values()
     assert "SPOON_SHOP_TIMEZONE='Mars/Olympus' is not an IANA time zone" in error
+
+
+SHOPS = {"SPOON_LAKE_NAMESPACES": "shop_us,shop_eu"}
+
+
+def test_several_shops_extract_side_by_side_before_the_shared_load(
+    driver: Any, workspace_env: dict[str, str]
+) -> None:
+    """One extract task per shop, in parallel (no edge between them), both before the one
+    load and dbt build."""
+    tasks = driver("parse", workspace_env | SHOPS)["tasks"]
+    assert "extract" not in tasks
+    assert tasks["extract.shop_us"]["upstream"] == tasks["extract.shop_eu"]["upstream"] == []
+    assert tasks["load"]["upstream"] == ["extract.shop_eu", "extract.shop_us"]
+    assert tasks["source_freshness"]["upstream"] == ["load"]
+
+
+def test_several_shops_one_airbyte_sync_per_connection(
+    driver: Any, workspace_env: dict[str, str]
+) -> None:
+    env = workspace_env | SHOPS | {"SPOON_SOURCE": "airbyte", "SPOON_WAREHOUSE": "snowflake"}
+    tasks = driver("parse", env)["tasks"]
+    for ns in ("shop_us", "shop_eu"):
+        sync = tasks[f"extract.sync_{ns}"]
+        assert sync["operator"] == "AirbyteTriggerSyncOperator" and sync["deferrable"] is True
+        assert sync["upstream"] == [f"extract.find_connection_{ns}"]
+        assert tasks[f"extract.find_connection_{ns}"]["upstream"] == []
+    assert tasks["load"]["upstream"] == ["extract.sync_shop_eu", "extract.sync_shop_us"]

@@ -297,3 +297,30 @@ def test_a_corrupt_page_in_a_batch_quarantines_that_file_alone(tmp_path: Path) -
     with duckdb.connect(str(tmp_path / "wh.duckdb")) as con:
         assert con.execute("select count(*) from raw.orders").fetchone()[0] == 100
     assert _load(tmp_path).loaded == 0  # not retried
+
+
+def test_walks_every_shops_namespace_into_the_same_raw_tables(tmp_path: Path) -> None:
+    """Several shops: each namespace's files load once into the stream's one raw table,
+    the shop in `_file_name`; a namespace not listed is not loaded; ids may collide."""
+    url = str(tmp_path / "lake")
+    lake = Lake(url)
+    for ns in ("shop_us", "shop_eu", "unlisted"):
+        lake.write_records(ns, "orders", _orders(2), extracted_at=T0, sync_id=1)
+    lake.write_records("shop_eu", "customers", [{"id": 7}], extracted_at=T0, sync_id=1)
+    wh = tmp_path / "wh.duckdb"
+    shops = ["shop_us", "shop_eu"]
+    first = load_lake(url, shops, wh, url + "/_quarantine")
+    assert (first.loaded, first.rows) == (3, 5)
+    again = load_lake(url, shops, wh, url + "/_quarantine")
+    assert (again.loaded, again.count("skipped")) == (0, 3)
+    with duckdb.connect(str(wh)) as con:
+        per_shop = con.execute(
+            "select split_part(_file_name, '/', 1), count(*), count(distinct record->>'id') "
+            "from raw.orders group by 1 order by 1"
+        ).fetchall()
+        history = con.execute(
+            "select split_part(file_name, '/', 1), count(*) from raw._load_history group by 1 "
+            "order by 1"
+        ).fetchall()
+    assert per_shop == [("shop_eu", 2, 2), ("shop_us", 2, 2)]  # the same ids, two shops
+    assert history == [("shop_eu", 2), ("shop_us", 1)]

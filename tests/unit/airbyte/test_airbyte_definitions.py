@@ -125,3 +125,36 @@ def test_bad_files_are_reported(tmp_path: Path) -> None:
     )
     with pytest.raises(DefinitionError, match="source 'nope' is not defined"):
         load_definitions(tmp_path, {})
+
+
+def test_one_source_and_connection_per_shop_each_into_its_namespace() -> None:
+    env = {
+        **ENV,
+        "SPOON_LAKE_NAMESPACES": "shopify,shop_eu",
+        "SPOON_SHOPIFY_SHOP_SHOP_EU": "willows-spoon-berlin",
+        "SPOON_SHOPIFY_ACCESS_TOKEN_SHOP_EU": "shpat_eu",
+        "SPOON_SHOPIFY_START_DATE_SHOP_EU": "2025-01-01",
+    }
+    defs = load_definitions(repo_path("airbyte"), env)
+    assert list(defs.sources) == ["shopify", "shopify-shop_eu"]
+    assert list(defs.connections) == ["shopify-to-s3", "shopify-to-s3-shop_eu"]
+    assert list(defs.destinations) == ["s3-lake"]  # one lake for every shop
+    us, eu = defs.sources["shopify"].configuration, defs.sources["shopify-shop_eu"].configuration
+    assert (us["shop"], us["credentials"]["api_password"]) == ("willows-spoon", "shpat_x")
+    assert (eu["shop"], eu["credentials"]["api_password"]) == ("willows-spoon-berlin", "shpat_eu")
+    assert (us["start_date"], eu["start_date"]) == ("2024-01-01", "2025-01-01")
+    conn = defs.connections["shopify-to-s3-shop_eu"].body
+    assert (conn["source"], conn["destination"]) == ("shopify-shop_eu", "s3-lake")
+    assert conn["namespaceFormat"] == "shop_eu"
+    assert defs.connections["shopify-to-s3"].body["namespaceFormat"] == "shopify"
+    assert defs.sources["shopify-shop_eu"].secrets == {"configuration.credentials.api_password"}
+
+
+def test_a_shop_without_its_own_credentials_is_named() -> None:
+    """Another shop never borrows the default shop's token: its own variable is named."""
+    env = {**ENV, "SPOON_LAKE_NAMESPACES": "shop_us,shop_eu"}
+    with pytest.raises(DefinitionError) as err:
+        load_definitions(repo_path("airbyte"), env)
+    message = str(err.value)
+    assert "source-shopify.yaml (shop shop_us)" in message
+    assert "${SPOON_SHOPIFY_SHOP_SHOP_US}, which is not set" in message

@@ -79,3 +79,35 @@ def test_error_line_prefers_the_connectors_stream_errors() -> None:
     )
     assert _last_error(log).startswith("streams failed: products: BulkJobResultUrlError")
     assert _last_error("x\nRUNNER-ERROR: boom") == "boom"
+
+
+def test_each_shop_has_its_own_shop_token_and_state(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Several shops: each shop's config comes from its own SPOON_SHOPIFY_*_<NS> (in .env
+    or the environment); a shop never borrows the default shop's token."""
+    env = tmp_path / "shops.env"
+    env.write_text(
+        "SPOON_SHOPIFY_SHOP_SHOP_EU=willows-spoon-berlin\nSPOON_SHOPIFY_ACCESS_TOKEN_SHOP_EU=eu\n"
+    )
+    monkeypatch.setenv("SPOON_ENV_FILE", str(env))
+    monkeypatch.setenv("SPOON_SHOPIFY_SHOP_SHOP_US", "willows-spoon")
+    s = load_settings(lake_namespaces="shop_us,shop_eu", shopify_access_token="default")
+    eu = source_config(s, "shop_eu")
+    assert (eu["shop"], eu["credentials"]["api_password"]) == ("willows-spoon-berlin", "eu")
+    assert eu["start_date"] == "2024-01-01"
+    monkeypatch.setenv("SPOON_SHOPIFY_START_DATE_SHOP_EU", "2025-02-01")
+    assert source_config(s, "shop_eu")["start_date"] == "2025-02-01"
+    monkeypatch.setenv("SPOON_SHOPIFY_START_DATE_SHOP_EU", "02/01/2025")
+    with pytest.raises(ShopifyExtractError, match=r"START_DATE_SHOP_EU='02/01/2025' is not a"):
+        source_config(s, "shop_eu")
+    monkeypatch.delenv("SPOON_SHOPIFY_START_DATE_SHOP_EU")
+    with pytest.raises(ShopifyExtractError, match=r"^SPOON_SHOPIFY_ACCESS_TOKEN_SHOP_US is not"):
+        source_config(s, "shop_us")
+    one = load_settings(
+        lake_namespaces="shopify,shop_eu", shopify_shop="x", shopify_access_token="t"
+    )
+    assert source_config(one, "shopify")["shop"] == "x"  # the default shop keeps its settings
+    lake = Lake(str(tmp_path / "lake"))
+    save_state(lake, "shop_eu", [{"type": "GLOBAL"}])
+    assert load_state(lake, "shop_us") == [] and load_state(lake, "shop_eu") == [{"type": "GLOBAL"}]

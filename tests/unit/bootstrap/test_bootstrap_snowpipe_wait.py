@@ -194,3 +194,39 @@ def test_landed_files_of_the_last_sync(make_settings, tmp_path) -> None:
     files = snowpipe.landed_files(settings, now=T0.replace(hour=3))
     assert [f.key for f in files] == ["shopify/orders/" + new[0].rsplit("/", 1)[1]]
     assert files[0].landed_at == T0
+
+
+def test_several_shops_each_shop_refreshes_its_own_pipe(make_settings) -> None:
+    """Two shops share the ORDERS table; the one whose file is missing gets its own pipe
+    refreshed (SHOP_EU_ORDERS_PIPE), the default shop's keeps its name ORDERS_PIPE."""
+    names = snowflake_names(make_settings(lake_namespaces="shopify,shop_eu"))
+    us = _file("orders")
+    eu = snowpipe.ExpectedFile(
+        "orders", "shop_eu/orders/2026_01_02_1767321000000_0.parquet", T0, "shop_eu"
+    )
+    conn = ScriptedSnowflake(
+        {"RAW.RAW.ORDERS": [[(us.key, "Loaded", None, 3)]]},
+        after_refresh={},
+    )
+    clock = Clock()
+    with pytest.raises(
+        LoadError, match=r"1 of 2 files not loaded \(e\.g\. shop_eu/.*shops shop_eu\)"
+    ):
+        _wait(conn, names, [us, eu], clock, timeout_s=60, refresh_after_s=30, poll_s=10)
+    assert [t for t, _ in conn.refreshed] == ["RAW.RAW.SHOP_EU_ORDERS"]  # SHOP_EU_ORDERS_PIPE
+    assert names.pipe("orders") == "RAW.RAW.ORDERS_PIPE"
+    assert names.pipe("orders", "shop_eu") == "RAW.RAW.SHOP_EU_ORDERS_PIPE"
+
+
+def test_landed_files_of_every_shop(make_settings, tmp_path) -> None:
+    from spoon.lake import Lake
+
+    lake = Lake(str(tmp_path / "lake"))
+    for ns in ("shop_us", "shop_eu", "not_listed"):
+        lake.write_records(ns, "orders", [{"id": 1}], extracted_at=T0, sync_id=1)
+    settings = make_settings(lake_url=str(tmp_path / "lake"), lake_namespaces="shop_us,shop_eu")
+    files = snowpipe.landed_files(settings, now=T0.replace(hour=3))
+    assert [(f.namespace, f.shop, f.key.split("/")[0]) for f in files] == [
+        ("shop_us", "shop_us", "shop_us"),
+        ("shop_eu", "shop_eu", "shop_eu"),
+    ]

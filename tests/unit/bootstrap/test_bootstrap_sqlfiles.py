@@ -224,3 +224,31 @@ def test_sql_dir_without_files_is_an_error(tmp_path: Path) -> None:
 
     with pytest.raises(SpoonError, match=r"no NN_name\.sql files"):
         sqlfiles.sql_files(tmp_path)
+
+
+def test_pipes_cover_every_shop_and_the_default_shop_keeps_its_names(make_settings) -> None:
+    """One pipe per shop and stream into the stream's one raw table; the default shop
+    (SPOON_LAKE_NAMESPACE) keeps `{STREAM}_PIPE`, the others get `{NS}_{STREAM}_PIPE`; the
+    loader may watch and refresh each; every statement is IF NOT EXISTS (idempotent)."""
+    sts = sqlfiles.statements(make_settings(lake_namespaces="shopify,shop_eu"))
+    tables = [s.sql for s in sts if s.kind == "CREATE TABLE"]
+    pipes = [s.sql for s in sts if s.kind == "CREATE PIPE"]
+    assert len(tables) == len(STREAMS) and len(pipes) == 2 * len(STREAMS)
+    for stream in STREAMS:
+        default = next(p for p in pipes if f"RAW.RAW.{stream.upper()}_PIPE\n" in p)
+        other = next(p for p in pipes if f"RAW.RAW.SHOP_EU_{stream.upper()}_PIPE\n" in p)
+        assert f"FROM @RAW.RAW.LAKE/shopify/{stream}/" in default
+        assert f"FROM @RAW.RAW.LAKE/shop_eu/{stream}/" in other
+        for pipe in (default, other):
+            assert pipe.startswith("CREATE PIPE IF NOT EXISTS")
+            assert f"COPY INTO RAW.RAW.{stream.upper()}\n" in pipe
+    granted = " ".join(_grants(sts, "LOADER"))
+    assert f"ON PIPE RAW.RAW.SHOP_EU_{STREAMS[0].upper()}_PIPE" in granted
+    assert granted.count("GRANT MONITOR, OPERATE ON PIPE") == 2 * len(STREAMS)
+
+
+def test_shops_without_the_default_one_all_get_prefixed_pipes(make_settings) -> None:
+    sts = sqlfiles.statements(make_settings(lake_namespaces="shop_us,shop_eu"))
+    names = sorted(s.sql.split()[5] for s in sts if s.kind == "CREATE PIPE")
+    assert len(names) == 2 * len(STREAMS)
+    assert all(n.startswith(("RAW.RAW.SHOP_US_", "RAW.RAW.SHOP_EU_")) for n in names), names

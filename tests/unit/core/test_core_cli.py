@@ -86,3 +86,28 @@ def test_doctor_masks_secrets(tmp_path: Path) -> None:
     rows = {ln.split("│")[1].strip(): ln for ln in out.stdout.splitlines() if ln.count("│") == 4}
     for cloud in ("snowflake", "aws s3", "airbyte"):
         assert " ".join(rows[cloud].strip("│ ").split()) == f"{cloud} │ skipped │ not configured"
+
+
+def test_several_shops_each_failing_shop_is_named_and_nothing_is_written(
+    tmp_path: Path,
+) -> None:
+    """`spoon extract` with two real shops lacking their own credentials: one line naming
+    each shop and its variable, a non-zero exit, an empty lake."""
+    env = {
+        "SPOON_ENV_FILE": str(tmp_path / "none.env"),
+        "SPOON_SOURCE": "shopify",
+        "SPOON_LAKE_URL": str(tmp_path / "lake"),
+        "SPOON_LAKE_NAMESPACES": "shop_us,shop_eu",
+        "SPOON_SHOPIFY_SHOP": "not-for-other-shops",
+        "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_default",
+        "SPOON_SHOPIFY_SHOP_SHOP_EU": "willows-spoon-berlin",
+        "COLUMNS": "300",
+    }
+    out = _run("extract", env=env, cwd=tmp_path)
+    assert out.returncode != 0
+    line = out.stderr.strip().splitlines()[-1]
+    assert line.startswith("error: shop shop_us: SPOON_SHOPIFY_SHOP_SHOP_US is not set"), line
+    assert "; shop shop_eu: SPOON_SHOPIFY_ACCESS_TOKEN_SHOP_EU is not set" in line
+    assert not (tmp_path / "lake").exists()
+    bad = _run("extract", "--shop", "shop_xx", env=env, cwd=tmp_path)
+    assert bad.returncode != 0 and "'shop_xx' is not in SPOON_LAKE_NAMESPACES" in bad.stderr

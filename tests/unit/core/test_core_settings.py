@@ -79,3 +79,50 @@ def test_demo_orders_default_to_the_profiles_size(monkeypatch: pytest.MonkeyPatc
     monkeypatch.setenv("SPOON_DEMO_ORDERS", "123")
     s = load_settings()
     assert (s.demo_profile, s.demo_order_count) == ("eu", 123)
+
+
+def test_one_shop_by_default_keeps_todays_namespace_and_truth_dir() -> None:
+    s = load_settings()
+    assert s.namespaces == ["shopify"] and not s.multi_shop
+    assert s.truth_dir_of("shopify") == s.truth_dir
+    assert (s.demo_profile_of("shopify"), s.demo_seed_of("shopify")) == ("us", 42)
+    assert load_settings(lake_namespace="shop2").namespaces == ["shop2"]
+
+
+def test_several_shops_in_listed_order_each_with_its_demo_shop(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("SPOON_LAKE_NAMESPACES", " shop_us, shop_eu ,wholesale")
+    monkeypatch.setenv("SPOON_TRUTH_DIR", str(tmp_path))
+    s = load_settings()
+    assert s.namespaces == ["shop_us", "shop_eu", "wholesale"] and s.multi_shop
+    assert [s.demo_profile_of(ns) for ns in s.namespaces] == ["us", "eu", "us"]
+    assert [s.demo_seed_of(ns) for ns in s.namespaces] == [42, 43, 44]
+    assert [s.demo_orders_of(ns) for ns in s.namespaces] == [20_000, 2_000, 20_000]
+    assert s.truth_dir_of("shop_eu") == tmp_path / "shop_eu"
+
+
+@pytest.mark.parametrize(
+    "value, fragment",
+    [
+        ("shop_us,Shop-EU", "'Shop-EU' is not a shop handle"),
+        ("shop_us,shop_us", "lists 'shop_us' twice"),
+        ("shop_us,,shop_eu", "has an empty entry"),
+        ("shop us", "'shop us' is not a shop handle"),
+    ],
+)
+def test_bad_shop_list_is_one_line(
+    monkeypatch: pytest.MonkeyPatch, value: str, fragment: str
+) -> None:
+    monkeypatch.setenv("SPOON_LAKE_NAMESPACES", value)
+    with pytest.raises(SettingsError) as err:
+        load_settings()
+    message = str(err.value)
+    assert message.startswith("SPOON_LAKE_NAMESPACES=") and fragment in message
+    assert "\n" not in message
+
+
+def test_bad_single_namespace_is_one_line(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SPOON_LAKE_NAMESPACE", "../etc")
+    with pytest.raises(SettingsError, match=r"^SPOON_LAKE_NAMESPACE='../etc' is invalid"):
+        load_settings()
