@@ -25,6 +25,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spoon.errors import LakeError
+from spoon.stream_schemas import Node, column, complete, declared, stream_schema
 
 #: The Shopify streams of contract 1 (one folder each in the lake, one raw table each).
 STREAMS: tuple[str, ...] = (
@@ -155,24 +156,25 @@ class Lake:
         paths: list[str] = []
         extracted = extracted_at.astimezone(UTC)
         for part, chunk in enumerate(_chunks(records, chunk_size), start=first_part):
-            rows = []
-            for i, rec in enumerate(chunk):
-                raw_id = uuid.UUID(
-                    bytes=hashlib.sha256(
-                        f"{raw_id_seed}/{stream}/{sync_id}/{part}/{i}".encode()
-                    ).digest()[:16],
-                    version=4,
+            raw_ids = [
+                str(
+                    uuid.UUID(
+                        bytes=hashlib.sha256(
+                            f"{raw_id_seed}/{stream}/{sync_id}/{part}/{i}".encode()
+                        ).digest()[:16],
+                        version=4,
+                    )
                 )
-                rows.append(
-                    {
-                        "_airbyte_raw_id": str(raw_id),
-                        "_airbyte_extracted_at": extracted,
-                        "_airbyte_generation_id": generation_id,
-                        "_airbyte_meta": {"sync_id": sync_id, "changes": []},
-                        **rec,
-                    }
-                )
-            table = records_to_table(rows)
+                for i in range(len(chunk))
+            ]
+            table = records_to_table(
+                chunk,
+                stream,
+                raw_ids=raw_ids,
+                extracted_at=extracted,
+                generation_id=generation_id,
+                sync_id=sync_id,
+            )
             paths.append(
                 self.write_table(namespace, stream, table, self.file_name(extracted, part))
             )
@@ -235,20 +237,60 @@ def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[
         yield chunk
 
 
-def records_to_table(rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows to Arrow: nested objects become structs, arrays lists (types inferred)."""
-    try:
-        table = pa.Table.from_pylist(rows)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
-        raise LakeError(f"records do not fit one Parquet schema: {err}") from None
-    # Airbyte writes its own columns with fixed types.
-    fixed = {
-        "_airbyte_raw_id": pa.string(),
-        "_airbyte_extracted_at": pa.timestamp("us", tz="UTC"),
-        "_airbyte_generation_id": pa.int64(),
-    }
-    for name, typ in fixed.items():
-        idx = table.schema.get_field_index(name)
-        if idx >= 0 and table.schema.field(idx).type != typ:
-            table = table.set_column(idx, name, table.column(idx).cast(typ))
-    return table
+#: Airbyte's own columns, typed as its S3 destination writes them
+META_TYPE = pa.struct(
+    [
+        ("sync_id", pa.int64()),
+        (
+            "changes",
+            pa.list_(
+                pa.struct(
+                    [("field", pa.string()), ("change", pa.string()), ("reason", pa.string())]
+                )
+            ),
+        ),
+    ]
+)
+
+
+def records_to_table(
+    records: list[dict[str, Any]],
+    stream: str | None = None,
+    *,
+    raw_ids: list[str],
+    extracted_at: datetime,
+    generation_id: int = 0,
+    sync_id: int = 0,
+) -> pa.Table:
+    """Records of one stream as an Arrow table typed from the stream's JSON schema (see
+    `spoon.stream_schemas`): every declared field a column, whatever the first record
+    holds; undeclared fields kept, typed from all the records."""
+    schema = stream_schema(stream) if stream else None
+    top = declared(schema) if schema is not None else Node("struct")
+    if top.kind != "struct":
+        raise LakeError(f"the schema of stream {stream!r} is not an object")
+    names: dict[str, None] = dict.fromkeys(top.fields)
+    for rec in records:
+        for key in rec:
+            if key not in names and key not in AIRBYTE_COLUMNS:
+                names[key] = None
+    n = len(records)
+    changes: list[list[dict[str, str]]] = [[] for _ in range(n)]
+    arrays: list[pa.Array] = [
+        pa.array(raw_ids, type=pa.string()),
+        pa.array([extracted_at] * n, type=pa.timestamp("us", tz="UTC")),
+        pa.array([generation_id] * n, type=pa.int64()),
+    ]
+    columns: list[pa.Array] = []
+    for name in names:
+        values = [rec.get(name) for rec in records]
+        node = complete(top.fields.get(name, Node("any")), values)
+        try:
+            array, row_changes = column(name, node, values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as err:  # pragma: no cover - a bug
+            raise LakeError(f"{stream}.{name}: values do not fit {node.arrow()}: {err}") from None
+        columns.append(array)
+        for row, found in zip(changes, row_changes, strict=True):
+            row.extend(found)
+    arrays.append(pa.array([{"sync_id": sync_id, "changes": c} for c in changes], type=META_TYPE))
+    return pa.Table.from_arrays(arrays + columns, names=[*AIRBYTE_COLUMNS, *names])
