@@ -9,6 +9,7 @@ locally; on S3 an object only becomes visible once its upload completes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -86,6 +87,56 @@ def _split(url: str, storage_options: dict[str, Any] | None = None) -> tuple[Any
     return fs, root.rstrip("/")
 
 
+def lake_problem(err: BaseException, url: str) -> str | None:
+    """One line for an error of the lake's storage (S3 or disk), or None if it is none."""
+    detail = " ".join(str(err).split())[:200] or type(err).__name__
+    name = type(err).__name__
+    endpoint = os.environ.get("SPOON_AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+    if name in ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"):
+        return (
+            f"no AWS credentials for {url} ({detail}): set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) in the environment or .env"
+        )
+    code = ""
+    response = getattr(err, "response", None)
+    if isinstance(response, dict):
+        code = str(response.get("Error", {}).get("Code", ""))
+    if code in ("NoSuchBucket", "404") or isinstance(err, FileNotFoundError):
+        return f"the lake {url} does not exist ({detail}): check SPOON_LAKE_URL"
+    denied = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}
+    if code in denied or isinstance(err, PermissionError):
+        return (
+            f"access denied to {url} ({detail}): check the AWS credentials and that they may "
+            "list and read the bucket (s3:ListBucket, s3:GetObject)"
+        )
+    connection = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError")
+    if name in connection or "ConnectionError" in name or "Connector" in name:
+        where = endpoint or "AWS"
+        return (
+            f"cannot reach S3 at {where} for {url} ({detail}): check SPOON_AWS_ENDPOINT_URL "
+            "and the network"
+        )
+    if isinstance(err, OSError):
+        return f"cannot use the lake {url} ({detail})"
+    if type(err).__module__.startswith(("botocore", "aiobotocore", "aiohttp", "s3fs")):
+        return f"S3 failed for {url} ({detail})"
+    return None
+
+
+@contextlib.contextmanager
+def lake_errors(url: str) -> Iterator[None]:
+    """Storage errors (no credentials, access denied, endpoint down, I/O) as one LakeError."""
+    try:
+        yield
+    except LakeError:
+        raise
+    except Exception as err:
+        problem = lake_problem(err, url)
+        if problem is None:
+            raise
+        raise LakeError(problem) from None
+
+
 def s3_storage_options() -> dict[str, Any]:
     """Endpoint override for S3 (a moto server in tests, MinIO, …)."""
     endpoint = os.environ.get("SPOON_AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
@@ -122,6 +173,11 @@ class Lake:
         buf = io.BytesIO()
         pq.write_table(table, buf, compression="snappy")
         data = buf.getvalue()
+        with lake_errors(self.url):
+            self._put(directory, name, final, data)
+        return final
+
+    def _put(self, directory: str, name: str, final: str, data: bytes) -> None:
         if self.is_local:
             Path(directory).mkdir(parents=True, exist_ok=True)
             tmp = f"{directory}/.{name}.{uuid.uuid4().hex}.tmp"
@@ -132,7 +188,6 @@ class Lake:
             os.replace(tmp, final)
         else:
             self.fs.pipe_file(final, data)
-        return final
 
     def write_records(
         self,
@@ -181,8 +236,37 @@ class Lake:
         return paths
 
     # ---- reading ---------------------------------------------------------------------
+    def require(self) -> None:
+        """The lake itself exists (its folder, or its S3 bucket), else a LakeError: a lake
+        that is not there is a wrong SPOON_LAKE_URL, never an empty night."""
+        with lake_errors(self.url):
+            if self.is_local:
+                found = Path(self.root).is_dir()
+                what = "folder"
+            elif self.url.startswith("s3://"):
+                bucket = self.root.split("/", 1)[0]
+                what = f"bucket {bucket!r}"
+                try:  # not fs.exists: it answers False for no credentials or no endpoint
+                    self.fs.ls(bucket, detail=False)
+                    found = True
+                except FileNotFoundError:
+                    found = False
+            else:
+                return
+        if not found:
+            raise LakeError(
+                f"the lake {self.url} does not exist (no such {what}): check SPOON_LAKE_URL, "
+                "or run `spoon extract` to create it"
+            )
+
     def list_files(self, namespace: str) -> list[LakeFile]:
-        """Every landed Parquet file of a namespace, oldest first within a stream."""
+        """Every landed Parquet file of a namespace, oldest first within a stream (none when
+        the lake has no folder for the namespace yet; a LakeError when there is no lake)."""
+        self.require()
+        with lake_errors(self.url):
+            return self._list_files(namespace)
+
+    def _list_files(self, namespace: str) -> list[LakeFile]:
         base = f"{self.root}/{namespace}"
         if not self.fs.exists(base):
             return []
@@ -202,8 +286,9 @@ class Lake:
         return sorted(found, key=lambda f: (f.stream, _sort_key(f.name)))
 
     def read_bytes(self, path: str) -> bytes:
-        with self.fs.open(path, "rb") as fh:
-            return fh.read()
+        with lake_errors(self.url), self.fs.open(path, "rb") as fh:
+            data: bytes = fh.read()
+            return data
 
     def move(self, path: str, dest_url: str) -> str:
         """Move a file to a destination folder URL (used for quarantine)."""

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from spoon.errors import EnvironmentFailure, LoadError, SpoonError
+from spoon.errors import EnvironmentFailure, LakeError, LoadError, SpoonError
 from spoon.lake import AIRBYTE_COLUMNS, FILE_RE, STREAMS, Lake, LakeFile
 
 RAW_SCHEMA = "raw"
@@ -509,7 +509,7 @@ def load_lake(
                     continue
                 try:
                     data = lake.read_bytes(lf.url)
-                except OSError as err:  # the lake's disk or connection, not the file
+                except (OSError, LakeError) as err:  # the lake's disk or connection
                     raise _Stop(err, environment_problem(err) or "an I/O error") from None
                 digest = _hash(data)
                 if (lf.key, digest) in done:
