@@ -35,9 +35,22 @@ def settings_table(settings: Settings) -> Table:
 
 
 def check_lake(s: Settings) -> str:
+    """The lake and its files. A lake that does not exist fails (a wrong SPOON_LAKE_URL, a
+    missing bucket), except a local folder that `spoon extract` creates itself (source demo
+    or shopify), which is only reported as not there yet."""
+    from spoon.errors import LakeError
     from spoon.lake import Lake
 
-    files = Lake(s.lake_url).list_files(s.lake_namespace)
+    lake = Lake(s.lake_url)
+    try:
+        files = lake.list_files(s.lake_namespace)
+    except LakeError:
+        if lake.is_local and s.source in ("demo", "shopify") and not Path(lake.root).exists():
+            return (
+                f"{s.lake_url} does not exist yet (created by the first `spoon extract`; "
+                "if the lake should be there, check SPOON_LAKE_URL)"
+            )
+        raise
     return f"{len(files)} files under {s.lake_url}/{s.lake_namespace}"
 
 

@@ -111,10 +111,19 @@ def test_a_missing_lake_folder_is_an_error_not_a_quiet_night(tmp_path: Path) -> 
     env = _env(tmp_path, SPOON_LAKE_URL=str(tmp_path / "no-such-lake"))
     _one_line(_spoon(env, "load"), "does not exist (no such folder)", "SPOON_LAKE_URL")
     assert not (tmp_path / "warehouse.duckdb").exists()  # nothing written
-    doctor = _spoon(env, "doctor")
-    assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
-    lake_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("lake"))
-    assert "failed" in lake_row and "does not exist" in lake_row, doctor.stdout
+
+
+def test_the_doctor_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A lake someone else writes (Airbyte) that is not there fails the check; a local one
+    that `spoon extract` creates itself is reported as not there yet."""
+    from spoon.doctor import check_lake
+    from spoon.errors import LakeError
+    from spoon.settings import load_settings
+
+    missing = str(tmp_path / "no-such-lake")
+    with pytest.raises(LakeError, match="does not exist"):
+        check_lake(load_settings(lake_url=missing, source="airbyte"))
+    assert "does not exist yet" in check_lake(load_settings(lake_url=missing, source="demo"))
 
 
 def test_a_missing_bucket_is_an_error(tmp_path: Path, moto_endpoint: str) -> None:
@@ -126,6 +135,10 @@ def test_a_missing_bucket_is_an_error(tmp_path: Path, moto_endpoint: str) -> Non
         AWS_SECRET_ACCESS_KEY="testing",
     )
     _one_line(_spoon(env, "load"), "does not exist (no such bucket 'no-such-bucket')")
+    doctor = _spoon(env, "doctor")
+    assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
+    lake_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("lake"))
+    assert "failed" in lake_row and "no such bucket" in lake_row, doctor.stdout
 
 
 @pytest.mark.parametrize("case", ["no-credentials", "wrong-keys", "access-denied", "endpoint-down"])
