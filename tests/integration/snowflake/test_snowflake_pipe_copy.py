@@ -63,7 +63,7 @@ def test_pipe_copy_loads_contract_1_files(
         apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)
         cur = conn.cursor()
         pipes = [s for s in statements if s.kind == "CREATE PIPE"]
-        assert len(pipes) == 8
+        assert len(pipes) == 9
         results = {}
         for st in pipes:
             cur.execute(sqlfiles.pipe_copy(st))
