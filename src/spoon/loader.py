@@ -144,7 +144,8 @@ def environment_failure(
     err: BaseException, what: str, where: str, loaded: int = 0
 ) -> EnvironmentFailure:
     """The one line for an environment failure while loading `where`."""
-    detail = " ".join(str(err).split())[:300]
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    detail = (lines[0] if lines else type(err).__name__)[:240]  # not DuckDB's advice lines
     fix = _FIXES.get(what, "fix it")
     before = f"{loaded} file(s) loaded before it; " if loaded else ""
     return EnvironmentFailure(
