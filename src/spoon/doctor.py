@@ -35,12 +35,29 @@ def settings_table(settings: Settings) -> Table:
 
 
 def check_lake(s: Settings) -> str:
+    """The lake and its files. A lake that does not exist fails (a wrong SPOON_LAKE_URL, a
+    missing bucket), except a local folder that `spoon extract` creates itself (source demo
+    or shopify), which is only reported as not there yet."""
+    from spoon.errors import LakeError
     from spoon.lake import Lake
 
     lake = Lake(s.lake_url)
+<<<<<<< HEAD
     return "; ".join(
         f"{len(lake.list_files(ns))} files under {s.lake_url}/{ns}" for ns in s.namespaces
     )
+=======
+    try:
+        files = lake.list_files(s.lake_namespace)
+    except LakeError:
+        if lake.is_local and s.source in ("demo", "shopify") and not Path(lake.root).exists():
+            return (
+                f"{s.lake_url} does not exist yet (created by the first `spoon extract`; "
+                "if the lake should be there, check SPOON_LAKE_URL)"
+            )
+        raise
+    return f"{len(files)} files under {s.lake_url}/{s.lake_namespace}"
+>>>>>>> i17
 
 
 def check_duckdb(s: Settings) -> str:

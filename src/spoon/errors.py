@@ -25,3 +25,11 @@ class LoadError(SpoonError):
 
 class TransformError(SpoonError):
     """dbt failed."""
+
+
+class EnvironmentFailure(SpoonError):
+    """The machine or the warehouse failed (out of memory, disk full, I/O error, lost
+    connection), not the input: nothing was quarantined, and running again after fixing it
+    picks up where this run stopped. Exit code 75 (EX_TEMPFAIL: try again later)."""
+
+    exit_code = 75

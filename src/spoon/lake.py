@@ -9,6 +9,7 @@ locally; on S3 an object only becomes visible once its upload completes.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import io
 import os
@@ -25,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spoon.errors import LakeError
+from spoon.stream_schemas import Node, column, complete, declared, stream_schema
 
 #: The Shopify streams of contract 1 (one folder each in the lake, one raw table each).
 STREAMS: tuple[str, ...] = (
@@ -85,6 +87,56 @@ def _split(url: str, storage_options: dict[str, Any] | None = None) -> tuple[Any
     return fs, root.rstrip("/")
 
 
+def lake_problem(err: BaseException, url: str) -> str | None:
+    """One line for an error of the lake's storage (S3 or disk), or None if it is none."""
+    detail = " ".join(str(err).split())[:200] or type(err).__name__
+    name = type(err).__name__
+    endpoint = os.environ.get("SPOON_AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
+    if name in ("NoCredentialsError", "PartialCredentialsError", "CredentialRetrievalError"):
+        return (
+            f"no AWS credentials for {url} ({detail}): set AWS_ACCESS_KEY_ID and "
+            "AWS_SECRET_ACCESS_KEY (or AWS_PROFILE) in the environment or .env"
+        )
+    code = ""
+    response = getattr(err, "response", None)
+    if isinstance(response, dict):
+        code = str(response.get("Error", {}).get("Code", ""))
+    if code in ("NoSuchBucket", "404") or isinstance(err, FileNotFoundError):
+        return f"the lake {url} does not exist ({detail}): check SPOON_LAKE_URL"
+    denied = {"AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "403"}
+    if code in denied or isinstance(err, PermissionError):
+        return (
+            f"access denied to {url} ({detail}): check the AWS credentials and that they may "
+            "list and read the bucket (s3:ListBucket, s3:GetObject)"
+        )
+    connection = ("EndpointConnectionError", "ConnectTimeoutError", "ReadTimeoutError")
+    if name in connection or "ConnectionError" in name or "Connector" in name:
+        where = endpoint or "AWS"
+        return (
+            f"cannot reach S3 at {where} for {url} ({detail}): check SPOON_AWS_ENDPOINT_URL "
+            "and the network"
+        )
+    if isinstance(err, OSError):
+        return f"cannot use the lake {url} ({detail})"
+    if type(err).__module__.startswith(("botocore", "aiobotocore", "aiohttp", "s3fs")):
+        return f"S3 failed for {url} ({detail})"
+    return None
+
+
+@contextlib.contextmanager
+def lake_errors(url: str) -> Iterator[None]:
+    """Storage errors (no credentials, access denied, endpoint down, I/O) as one LakeError."""
+    try:
+        yield
+    except LakeError:
+        raise
+    except Exception as err:
+        problem = lake_problem(err, url)
+        if problem is None:
+            raise
+        raise LakeError(problem) from None
+
+
 def s3_storage_options() -> dict[str, Any]:
     """Endpoint override for S3 (a moto server in tests, MinIO, …)."""
     endpoint = os.environ.get("SPOON_AWS_ENDPOINT_URL") or os.environ.get("AWS_ENDPOINT_URL")
@@ -121,6 +173,11 @@ class Lake:
         buf = io.BytesIO()
         pq.write_table(table, buf, compression="snappy")
         data = buf.getvalue()
+        with lake_errors(self.url):
+            self._put(directory, name, final, data)
+        return final
+
+    def _put(self, directory: str, name: str, final: str, data: bytes) -> None:
         if self.is_local:
             Path(directory).mkdir(parents=True, exist_ok=True)
             tmp = f"{directory}/.{name}.{uuid.uuid4().hex}.tmp"
@@ -131,7 +188,6 @@ class Lake:
             os.replace(tmp, final)
         else:
             self.fs.pipe_file(final, data)
-        return final
 
     def write_records(
         self,
@@ -155,32 +211,62 @@ class Lake:
         paths: list[str] = []
         extracted = extracted_at.astimezone(UTC)
         for part, chunk in enumerate(_chunks(records, chunk_size), start=first_part):
-            rows = []
-            for i, rec in enumerate(chunk):
-                raw_id = uuid.UUID(
-                    bytes=hashlib.sha256(
-                        f"{raw_id_seed}/{stream}/{sync_id}/{part}/{i}".encode()
-                    ).digest()[:16],
-                    version=4,
+            raw_ids = [
+                str(
+                    uuid.UUID(
+                        bytes=hashlib.sha256(
+                            f"{raw_id_seed}/{stream}/{sync_id}/{part}/{i}".encode()
+                        ).digest()[:16],
+                        version=4,
+                    )
                 )
-                rows.append(
-                    {
-                        "_airbyte_raw_id": str(raw_id),
-                        "_airbyte_extracted_at": extracted,
-                        "_airbyte_generation_id": generation_id,
-                        "_airbyte_meta": {"sync_id": sync_id, "changes": []},
-                        **rec,
-                    }
-                )
-            table = records_to_table(rows)
+                for i in range(len(chunk))
+            ]
+            table = records_to_table(
+                chunk,
+                stream,
+                raw_ids=raw_ids,
+                extracted_at=extracted,
+                generation_id=generation_id,
+                sync_id=sync_id,
+            )
             paths.append(
                 self.write_table(namespace, stream, table, self.file_name(extracted, part))
             )
         return paths
 
     # ---- reading ---------------------------------------------------------------------
+    def require(self) -> None:
+        """The lake itself exists (its folder, or its S3 bucket), else a LakeError: a lake
+        that is not there is a wrong SPOON_LAKE_URL, never an empty night."""
+        with lake_errors(self.url):
+            if self.is_local:
+                found = Path(self.root).is_dir()
+                what = "folder"
+            elif self.url.startswith("s3://"):
+                bucket = self.root.split("/", 1)[0]
+                what = f"bucket {bucket!r}"
+                try:  # not fs.exists: it answers False for no credentials or no endpoint
+                    self.fs.ls(bucket, detail=False)
+                    found = True
+                except FileNotFoundError:
+                    found = False
+            else:
+                return
+        if not found:
+            raise LakeError(
+                f"the lake {self.url} does not exist (no such {what}): check SPOON_LAKE_URL, "
+                "or run `spoon extract` to create it"
+            )
+
     def list_files(self, namespace: str) -> list[LakeFile]:
-        """Every landed Parquet file of a namespace, oldest first within a stream."""
+        """Every landed Parquet file of a namespace, oldest first within a stream (none when
+        the lake has no folder for the namespace yet; a LakeError when there is no lake)."""
+        self.require()
+        with lake_errors(self.url):
+            return self._list_files(namespace)
+
+    def _list_files(self, namespace: str) -> list[LakeFile]:
         base = f"{self.root}/{namespace}"
         if not self.fs.exists(base):
             return []
@@ -200,8 +286,9 @@ class Lake:
         return sorted(found, key=lambda f: (f.stream, _sort_key(f.name)))
 
     def read_bytes(self, path: str) -> bytes:
-        with self.fs.open(path, "rb") as fh:
-            return fh.read()
+        with lake_errors(self.url), self.fs.open(path, "rb") as fh:
+            data: bytes = fh.read()
+            return data
 
     def move(self, path: str, dest_url: str) -> str:
         """Move a file to a destination folder URL (used for quarantine)."""
@@ -235,20 +322,60 @@ def _chunks(records: Iterable[dict[str, Any]], size: int) -> Iterator[list[dict[
         yield chunk
 
 
-def records_to_table(rows: list[dict[str, Any]]) -> pa.Table:
-    """Rows to Arrow: nested objects become structs, arrays lists (types inferred)."""
-    try:
-        table = pa.Table.from_pylist(rows)
-    except (pa.ArrowInvalid, pa.ArrowTypeError) as err:
-        raise LakeError(f"records do not fit one Parquet schema: {err}") from None
-    # Airbyte writes its own columns with fixed types.
-    fixed = {
-        "_airbyte_raw_id": pa.string(),
-        "_airbyte_extracted_at": pa.timestamp("us", tz="UTC"),
-        "_airbyte_generation_id": pa.int64(),
-    }
-    for name, typ in fixed.items():
-        idx = table.schema.get_field_index(name)
-        if idx >= 0 and table.schema.field(idx).type != typ:
-            table = table.set_column(idx, name, table.column(idx).cast(typ))
-    return table
+#: Airbyte's own columns, typed as its S3 destination writes them
+META_TYPE = pa.struct(
+    [
+        ("sync_id", pa.int64()),
+        (
+            "changes",
+            pa.list_(
+                pa.struct(
+                    [("field", pa.string()), ("change", pa.string()), ("reason", pa.string())]
+                )
+            ),
+        ),
+    ]
+)
+
+
+def records_to_table(
+    records: list[dict[str, Any]],
+    stream: str | None = None,
+    *,
+    raw_ids: list[str],
+    extracted_at: datetime,
+    generation_id: int = 0,
+    sync_id: int = 0,
+) -> pa.Table:
+    """Records of one stream as an Arrow table typed from the stream's JSON schema (see
+    `spoon.stream_schemas`): every declared field a column, whatever the first record
+    holds; undeclared fields kept, typed from all the records."""
+    schema = stream_schema(stream) if stream else None
+    top = declared(schema) if schema is not None else Node("struct")
+    if top.kind != "struct":
+        raise LakeError(f"the schema of stream {stream!r} is not an object")
+    names: dict[str, None] = dict.fromkeys(top.fields)
+    for rec in records:
+        for key in rec:
+            if key not in names and key not in AIRBYTE_COLUMNS:
+                names[key] = None
+    n = len(records)
+    changes: list[list[dict[str, str]]] = [[] for _ in range(n)]
+    arrays: list[pa.Array] = [
+        pa.array(raw_ids, type=pa.string()),
+        pa.array([extracted_at] * n, type=pa.timestamp("us", tz="UTC")),
+        pa.array([generation_id] * n, type=pa.int64()),
+    ]
+    columns: list[pa.Array] = []
+    for name in names:
+        values = [rec.get(name) for rec in records]
+        node = complete(top.fields.get(name, Node("any")), values)
+        try:
+            array, row_changes = column(name, node, values)
+        except (pa.ArrowInvalid, pa.ArrowTypeError) as err:  # pragma: no cover - a bug
+            raise LakeError(f"{stream}.{name}: values do not fit {node.arrow()}: {err}") from None
+        columns.append(array)
+        for row, found in zip(changes, row_changes, strict=True):
+            row.extend(found)
+    arrays.append(pa.array([{"sync_id": sync_id, "changes": c} for c in changes], type=META_TYPE))
+    return pa.Table.from_arrays(arrays + columns, names=[*AIRBYTE_COLUMNS, *names])

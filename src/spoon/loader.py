@@ -4,10 +4,16 @@ Behaves like Snowpipe: every file is loaded at most once (load history keyed by 
 and content hash), each file all-or-nothing (its rows and its history row commit together:
 files of one stream and schema go in batches, one transaction each), and a file that cannot
 be read is quarantined with its reason while the rest load.
+
+Only a bad *file* is quarantined (not Parquet, unreadable as Parquet, not contract 1). When
+the *environment* fails instead (DuckDB out of memory, disk full, an I/O error, a lost
+connection or lake), the run stops at once with `EnvironmentFailure` (one line, exit 75):
+the file stays where it is, its batch is rolled back, and the next run loads it.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import tempfile
@@ -18,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from spoon.errors import LoadError, SpoonError
+from spoon.errors import EnvironmentFailure, LakeError, LoadError, SpoonError
 from spoon.lake import AIRBYTE_COLUMNS, FILE_RE, STREAMS, Lake, LakeFile
 
 RAW_SCHEMA = "raw"
@@ -89,6 +95,87 @@ class BadFile(Exception):
     """A file that cannot be loaded; its message is the quarantine reason."""
 
 
+#: DuckDB errors that are the machine's or the warehouse's, never the file's
+_ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
+    duckdb.OutOfMemoryException,
+    duckdb.IOException,
+    duckdb.ConnectionException,
+    duckdb.FatalException,
+    duckdb.InterruptException,
+    duckdb.PermissionException,
+)
+#: ... and messages that say so whatever the class (a failed commit is a TransactionException)
+_ENVIRONMENT_MESSAGES = {
+    "out of memory": "DuckDB ran out of memory",
+    "failed to allocate": "DuckDB ran out of memory",
+    "no space left on device": "the disk is full",
+    "disk full": "the disk is full",
+    "disk quota exceeded": "the disk is full",
+    "input/output error": "an I/O error",
+    "read-only file system": "the warehouse's file system is read-only",
+    "permission denied": "permission denied",
+    "could not write file": "an I/O error",
+    "could not read": "an I/O error",
+    "failed to commit": "the warehouse could not commit",
+    "database has been invalidated": "the warehouse connection was lost",
+    "connection": "the warehouse connection was lost",
+}
+_FIXES = {
+    "DuckDB ran out of memory": "raise SPOON_DUCKDB_MEMORY_LIMIT or free memory",
+    "the disk is full": "free space on the disk of the warehouse and its temp directory",
+    "permission denied": "check the permissions of the lake and the warehouse files",
+}
+
+
+def environment_problem(err: BaseException) -> str | None:
+    """What failed, when `err` is the environment's fault (None: the file's)."""
+    text = str(err).lower()
+    for needle, what in _ENVIRONMENT_MESSAGES.items():
+        if needle in text and (needle != "connection" or isinstance(err, _ENVIRONMENT_ERRORS)):
+            return what
+    if isinstance(err, duckdb.OutOfMemoryException):
+        return "DuckDB ran out of memory"
+    if isinstance(err, (OSError, *_ENVIRONMENT_ERRORS)):
+        return "an I/O error"
+    return None
+
+
+def environment_failure(
+    err: BaseException, what: str, where: str, loaded: int = 0
+) -> EnvironmentFailure:
+    """The one line for an environment failure while loading `where`."""
+    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
+    detail = (lines[0] if lines else type(err).__name__)[:240]  # not DuckDB's advice lines
+    fix = _FIXES.get(what, "fix it")
+    before = f"{loaded} file(s) loaded before it; " if loaded else ""
+    return EnvironmentFailure(
+        f"load stopped at {where}: {what} ({detail}); {before}nothing was quarantined and "
+        f"the file stays in the lake — {fix}, then run `spoon load` again"
+    )
+
+
+class _Stop(Exception):
+    """An environment failure inside the loader (carries the DuckDB or OS error)."""
+
+    def __init__(self, err: BaseException, what: str) -> None:
+        super().__init__(str(err))
+        self.err, self.what = err, what
+
+
+def _classify(err: BaseException) -> Exception:
+    """`_Stop` for the environment's errors, `BadFile` for the file's."""
+    what = environment_problem(err)
+    if what is not None:
+        return _Stop(err, what)
+    return BadFile(str(err).splitlines()[0] if str(err) else type(err).__name__)
+
+
+def _rollback(con: duckdb.DuckDBPyConnection) -> None:
+    """Roll back what can be; a connection that is gone has nothing to roll back."""
+    with contextlib.suppress(duckdb.Error):
+        con.execute("rollback")
+
+
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
     try:
@@ -151,7 +238,10 @@ def _prepare(
         folder = tmpdir / lf.stream
         folder.mkdir(exist_ok=True)
         local = str(folder / lf.name)
-        Path(local).write_bytes(data)
+        try:
+            Path(local).write_bytes(data)
+        except OSError as err:  # the temp directory's disk
+            raise _Stop(err, environment_problem(err) or "an I/O error") from None
     try:
         schema = tuple(
             (str(name), str(kind))
@@ -161,7 +251,7 @@ def _prepare(
         )
         rows = con.execute("select num_rows from parquet_file_metadata(?)", [local]).fetchone()
     except duckdb.Error as err:
-        raise BadFile(str(err).splitlines()[0]) from None
+        raise _classify(err) from None
     names = {name for name, _ in schema}
     missing = [c for c in AIRBYTE_COLUMNS[:2] if c not in names]
     if missing:
@@ -291,10 +381,10 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None
         )
         con.execute("commit")
     except duckdb.Error as err:
-        con.execute("rollback")
-        raise BadFile(str(err).splitlines()[0]) from None
+        _rollback(con)
+        raise _classify(err) from None
     except BaseException:
-        con.execute("rollback")
+        _rollback(con)
         raise
 
 
@@ -306,19 +396,34 @@ def _quarantine(
     reason: str,
     quarantine_url: str,
 ) -> None:
-    """Move the bad file aside (with its reason) and remember it in the history."""
+    """Move the bad file aside (with its reason) and remember it in the history, together:
+    the history row commits only once the file moved, and when the commit fails (the
+    warehouse's disk is full…) the file goes back, so it is never in neither place."""
     dest_dir = f"{quarantine_url.rstrip('/')}/{lf.namespace}/{lf.stream}"
-    try:
-        dest = lake.move(lf.url, dest_dir)
-        lake.fs.pipe_file(dest + ".reason.txt", (reason + "\n").encode())
-    except OSError as err:  # keep going: the history row stops endless retries anyway
-        reason = f"{reason} (could not move it to quarantine: {err})"
     now = datetime.now(UTC).replace(tzinfo=None)
-    con.execute(
+    insert = (
         f"insert or replace into {HISTORY_TABLE} ({HISTORY_COLUMNS}) "
-        "values (?, ?, ?, ?, 0, 'quarantined', ?, ?, ?)",
-        [lf.key, lf.stream, digest, lf.size, reason, now, lf.fingerprint],
+        "values (?, ?, ?, ?, 0, 'quarantined', ?, ?, ?)"
     )
+    dest: str | None = None
+    try:
+        con.execute("begin transaction")
+        try:
+            dest = lake.move(lf.url, dest_dir)
+            lake.fs.pipe_file(dest + ".reason.txt", (reason + "\n").encode())
+        except OSError as err:  # keep going: the history row stops endless retries anyway
+            reason = f"{reason} (could not move it to quarantine: {err})"
+        con.execute(insert, [lf.key, lf.stream, digest, lf.size, reason, now, lf.fingerprint])
+        con.execute("commit")
+    except duckdb.Error as err:
+        _rollback(con)
+        if dest is not None:  # back where it was: the next run sees it again
+            try:
+                lake.move(dest, lf.url.rsplit("/", 1)[0])
+                lake.fs.rm(dest + ".reason.txt")
+            except OSError:
+                pass
+        raise _Stop(err, environment_problem(err) or "the warehouse failed") from None
 
 
 def load_lake(
@@ -341,6 +446,7 @@ def load_lake(
     files = [lf for ns in namespaces for lf in lake.list_files(ns)]
     report = LoadReport()
     con = connect(duckdb_path)
+    where = "the start"  # what the loader is at, for the line of an environment failure
     try:
         if memory_limit:
             con.execute("set memory_limit = ?", [memory_limit])
@@ -372,9 +478,11 @@ def load_lake(
                 record(FileOutcome(lf, "quarantined", error=str(err)))
 
             def flush() -> None:
+                nonlocal where
                 batch = pending_batch.files
                 if not batch:
                     return
+                where = batch[0].lf.key + (f" (+{len(batch) - 1} files)" if len(batch) > 1 else "")
                 try:
                     _insert_batch(con, batch)
                     for p in batch:
@@ -395,6 +503,7 @@ def load_lake(
                 pending_batch.clear()
 
             for lf in files:
+                where = lf.key
                 if not STREAM_RE.match(lf.stream):
                     flush()
                     record(FileOutcome(lf, "skipped", error="stream name is not a-z0-9_"))
@@ -403,7 +512,10 @@ def load_lake(
                     flush()
                     record(FileOutcome(lf, "skipped"))
                     continue
-                data = lake.read_bytes(lf.url)
+                try:
+                    data = lake.read_bytes(lf.url)
+                except (OSError, LakeError) as err:  # the lake's disk or connection
+                    raise _Stop(err, environment_problem(err) or "an I/O error") from None
                 digest = _hash(data)
                 if (lf.key, digest) in done:
                     flush()
@@ -427,9 +539,16 @@ def load_lake(
                 "where file_name = ? and content_hash = ?",
                 fingerprints,
             )
+        where = "the final checkpoint"
         con.execute("checkpoint")
+    except _Stop as stop:
+        raise environment_failure(stop.err, stop.what, where, report.loaded) from None
+    except duckdb.Error as err:  # the warehouse itself (history, settings, checkpoint)
+        what = environment_problem(err) or "the warehouse failed"
+        raise environment_failure(err, what, where, report.loaded) from None
     finally:
-        con.close()
+        with contextlib.suppress(duckdb.Error):
+            con.close()
     return report
 
 

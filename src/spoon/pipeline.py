@@ -273,7 +273,17 @@ def _marts(
     path = Path(s.duckdb_path)
     if not path.exists():
         raise SpoonError(f"no warehouse at {path}; run `make demo` (or `spoon run`) first")
-    with duckdb.connect(str(path), read_only=True) as con:
+    try:
+        con = duckdb.connect(str(path), read_only=True)
+    except duckdb.IOException as err:
+        first = " ".join(str(err).split())[:200]
+        if "lock" in first.lower():
+            raise SpoonError(
+                f"the warehouse {path} is locked by another process (a running `spoon load`, "
+                "dbt build or dashboard query): run `spoon summary` again when it finishes"
+            ) from None
+        raise SpoonError(f"cannot open the warehouse {path}: {first}") from None
+    with con:
         try:
             rel = con.execute(sql, list(params))
         except duckdb.CatalogException:

@@ -13,8 +13,15 @@ source-shopify reads our streams like this (from its code):
 
 The fake serves a `ShopData` (records in the REST shape source-shopify emits) and answers
 BULK queries with JSONL in the GraphQL shape, which the connector turns back into its
-records. It filters by `updated_at_min` / the BULK `updated_at` range like Shopify, checks
-the access token, and records every request.
+records. The shapes are the real ones that broke writers before (issue 17): fulfillments
+whose `origin_address` and `receipt` are `{}`, deleted orders as `destroy` events (the
+connector emits them as reduced records), REST transactions (`orders/{id}/transactions
+.json`, with `fetch_transactions_user_id`: lowercase kinds, string amounts, `receipt: {}`)
+beside GraphQL ones (uppercase kinds, `receipt` a JSON string, `amountSet`), and amounts
+as numbers in some fields and strings in others, as Shopify sends them.
+
+It filters by `updated_at_min` / the BULK `updated_at` range like Shopify, checks the
+access token, and records every request.
 """
 
 from __future__ import annotations
@@ -68,6 +75,8 @@ class ShopData:
     locations: list[dict[str, Any]]
     orders: list[dict[str, Any]]
     transactions: list[dict[str, Any]]
+    #: `destroy` events of deleted orders (served by events.json)
+    events: list[dict[str, Any]] = field(default_factory=list)
 
     def variants(self) -> list[dict[str, Any]]:
         return [v for p in self.products for v in p["variants"]]
@@ -239,21 +248,68 @@ def make_order(data: ShopData, n: int, at: datetime) -> dict[str, Any]:
             }
         ],
         "refunds": [],
+        "fulfillments": [],
     }
+    if n % 2 == 0:  # fulfilled: Shopify sends `{}` for an unknown origin and receipt
+        order["fulfillment_status"] = "fulfilled"
+        order["fulfillments"] = [
+            {
+                "id": 50_000 + n,
+                "order_id": order["id"],
+                "name": f"#{1001 + n}.1",
+                "status": "success",
+                "service": "manual",
+                "location_id": 42,
+                "created_at": ts(at + timedelta(hours=2)),
+                "updated_at": ts(at + timedelta(hours=2)),
+                "tracking_company": "USPS",
+                "tracking_number": f"9400{n:08d}",
+                "shipment_status": None,
+                "origin_address": {},
+                "receipt": {},
+                "line_items": [
+                    {"id": ln["id"], "quantity": ln["quantity"], "price": ln["price"]}
+                    for ln in lines
+                ],
+            }
+        ]
     data.transactions.append(
         {
             "id": 40_000 + n,
             "order_id": order["id"],
             "kind": "sale",
             "status": "success",
-            "amount": total,
+            "amount": f"{total:.2f}",  # REST sends money as strings
             "currency": "USD",
             "gateway": "shopify_payments",
             "created_at": ts(at),
             "processed_at": ts(at),
+            "test": False,
+            "receipt": {},
+            "admin_graphql_api_id": gid("OrderTransaction", 40_000 + n),
         }
     )
     return order
+
+
+def delete(data: ShopData, order: dict[str, Any], at: datetime, event_id: int) -> None:
+    """Delete an order: gone from orders.json, a `destroy` event in events.json."""
+    data.orders.remove(order)
+    data.events.append(
+        {
+            "id": event_id,
+            "subject_id": order["id"],
+            "subject_type": "Order",
+            "verb": "destroy",
+            "created_at": ts(at),
+            "message": f"Order {order['name']} was deleted.",
+            "description": f"Order {order['name']} was deleted.",
+            "arguments": [order["name"]],
+            "body": None,
+            "path": "/admin/orders",
+            "author": "Willow",
+        }
+    )
 
 
 def refund(order: dict[str, Any], at: datetime, refund_id: int) -> None:
@@ -384,13 +440,18 @@ def bulk_transactions(
                     "status": t["status"].upper(),
                     "gateway": t["gateway"],
                     "test": False,
-                    "amount": f"{t['amount']:.2f}",
+                    "amount": f"{float(t['amount']):.2f}",
                     "createdAt": _iso_z(t["created_at"]),
                     "processedAt": _iso_z(t["processed_at"]),
                     "amountSet": {
                         # the query aliases shopMoney as shop_money
-                        "shop_money": {"amount": f"{t['amount']:.2f}", "currency": t["currency"]}
+                        "shop_money": {
+                            "amount": f"{float(t['amount']):.2f}",
+                            "currency": t["currency"],
+                        }
                     },
+                    # receiptJson, aliased: the receipt as a JSON string
+                    "receipt": json.dumps({"payment_id": f"p{t['id']}", "gateway": t["gateway"]}),
                     "parentTransaction": None,
                     "fees": [],
                 }
@@ -584,7 +645,7 @@ class FakeShopify:
         if path == "locations.json":
             return _json(200, {"locations": self.data.locations})
         if path == "events.json":
-            return _json(200, {"events": []})
+            return _json(200, {"events": self._events(query)})
         m = re.fullmatch(r"orders/(\d+)/transactions\.json", path)
         if m:
             oid = int(m.group(1))
@@ -599,6 +660,22 @@ class FakeShopify:
             return _json(404, {"errors": "Not Found"})
         name, items = pools[path]
         return self._paged(path, name, items, query)
+
+    def _events(self, query: dict[str, list[str]]) -> list[dict[str, Any]]:
+        """events.json?filter=Order&verb=destroy[&created_at_min=…], oldest first."""
+        kind = query.get("filter", [""])[0]
+        verb = query.get("verb", [""])[0]
+        since = query.get("created_at_min", [""])[0]
+        return sorted(
+            (
+                e
+                for e in self.data.events
+                if e["subject_type"] == kind
+                and e["verb"] == verb
+                and (not since or parse_ts(e["created_at"]) >= parse_ts(since))
+            ),
+            key=lambda e: (parse_ts(e["created_at"]), e["id"]),
+        )
 
     def _paged(
         self, path: str, name: str, items: list[dict[str, Any]], query: dict[str, list[str]]

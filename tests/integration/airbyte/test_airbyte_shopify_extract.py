@@ -113,6 +113,14 @@ def test_first_run_writes_contract_1(workspace: dict[str, str], shop: Any) -> No
     assert sorted(r["id"] for r in orders) == [20_000 + n for n in range(12)]
     first = orders[0]
     assert {"_airbyte_raw_id", "_airbyte_extracted_at", "_airbyte_generation_id"} <= set(first)
+    # fulfillments as Shopify sends them: `{}` origin and receipt (a struct of nulls; the
+    # schemaless receipt as JSON text)
+    fulfilled = [o for o in orders if o["fulfillments"]]
+    assert len(fulfilled) == 6
+    for o in fulfilled:
+        (f,) = o["fulfillments"]
+        assert f["receipt"] == "{}" and set(f["origin_address"].values()) == {None}
+        assert [ln["id"] for ln in f["line_items"]] == [ln["id"] for ln in o["line_items"]]
     assert first["_airbyte_meta"]["changes"] == []
     assert first["line_items"][0]["price_set"]["shop_money"]["currency_code"] == "USD"
     variants = [r for rows in lake_records(workspace, "product_variants").values() for r in rows]
@@ -127,6 +135,10 @@ def test_first_run_writes_contract_1(workspace: dict[str, str], shop: Any) -> No
     assert len(transactions) == 12 and {t["order_id"] for t in transactions} == {
         o["id"] for o in orders
     }
+    # GraphQL-era shapes: uppercase kinds, receipt a JSON string, amount_set
+    assert {(t["kind"], t["status"]) for t in transactions} == {("SALE", "SUCCESS")}
+    assert all(json.loads(t["receipt"])["gateway"] == "shopify_payments" for t in transactions)
+    assert all(t["amount_set"]["shop_money"]["amount"] == t["amount"] for t in transactions)
     ledger = {
         r["id"]: r for rows in lake_records(workspace, "order_agreements").values() for r in rows
     }
@@ -226,12 +238,66 @@ def test_second_run_fetches_only_what_changed(workspace: dict[str, str], shop: A
     assert products_mutations  # BULK streams ran from their saved state
 
 
+def test_deleted_orders_and_rest_transactions_land(
+    workspace: dict[str, str], shop: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A third sync, with source-shopify's REST transactions (`fetch_transactions_user_id`):
+    a deleted order comes as the connector's reduced record, beside whole orders in the same
+    file, and REST transactions (lowercase kinds, `receipt: {}`, no amount_set) land in the
+    lake that holds the GraphQL ones."""
+    from spoon.airbyte.shopify_extract import extract_shopify
+    from spoon.settings import Settings
+
+    fake = shop.fake
+    now = datetime.now(UTC) - timedelta(minutes=3)
+    fake.data.orders.append(fs.make_order(fake.data, 14, now - timedelta(minutes=20)))
+    fs.delete(fake.data, next(o for o in fake.data.orders if o["id"] == 20_005), now, 88)
+    before = {s: set(lake_records(workspace, s)) for s in ("orders", "transactions")}
+    for key, value in workspace.items():
+        monkeypatch.setenv(key, value)
+    # switching the transactions stream to REST resets it (as Airbyte asks on a change of
+    # its schema): its GraphQL cursor (UTC) means nothing to the REST one (shop time)
+    state_file = Path(workspace["SPOON_LAKE_URL"]) / "_spoon" / "shopify" / "pyairbyte-state.json"
+    state = json.loads(state_file.read_text())
+    state_file.write_text(
+        json.dumps([s for s in state if s["stream"]["stream_descriptor"]["name"] != "transactions"])
+    )
+    report = extract_shopify(Settings(), config_overrides={"fetch_transactions_user_id": True})
+    assert report.records["orders"] >= 2
+
+    new_files = {
+        name: rows
+        for name, rows in lake_records(workspace, "orders").items()
+        if name not in before["orders"]
+    }
+    (rows,) = new_files.values()  # one file: whole orders and the deleted one together
+    by_id = {r["id"]: r for r in rows}
+    deleted = by_id[20_005]
+    assert deleted["deleted_at"] and "was deleted" in deleted["deleted_message"]
+    assert deleted["line_items"] is None and deleted["shop_url"]
+    assert by_id[20_014]["line_items"][0]["id"] == 10_140
+    assert by_id[20_014]["fulfillments"][0]["receipt"] == "{}"
+    rest = [
+        t
+        for name, rows in lake_records(workspace, "transactions").items()
+        if name not in before["transactions"]
+        for t in rows
+    ]
+    # every order's transactions again, REST-shaped (the deleted order has none any more)
+    assert sorted(t["order_id"] for t in rest) == sorted(o["id"] for o in fake.data.orders)
+    assert {(t["kind"], t["status"], t["receipt"]) for t in rest} == {("sale", "success", "{}")}
+    assert all(t["amount_set"] is None and t["amount"] > 0 for t in rest)
+
+
 def test_the_lake_loads_and_builds(workspace: dict[str, str]) -> None:
     spoon(workspace, "load")
     spoon(workspace, "transform")
     with duckdb.connect(workspace["SPOON_DUCKDB_PATH"], read_only=True) as con:
-        orders = con.execute("select count(*) from marts.fct_orders").fetchone()
-        assert orders == (13,)  # 14 orders, one of them a test order
+        # 15 orders: one a test order, one deleted (20005, see the test below)
+        orders = con.execute(
+            "select count(*) from marts.fct_orders where order_id <> 20005"
+        ).fetchone()
+        assert orders == (13,)
         refunded = con.execute(
             "select returns from marts.fct_orders where order_id = 20002"
         ).fetchone()
@@ -243,6 +309,18 @@ def test_the_lake_loads_and_builds(workspace: dict[str, str]) -> None:
             for t in ("fct_orders", "fct_sales", "rpt_daily_sales")
         ]
         assert sums[0] == sums[1] == sums[2]
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="dbt picks an order's latest version by updated_at, and source-shopify's deleted "
+    "records carry none (only deleted_at): the deleted order stays in the marts (issue 17, "
+    "dbt side); remove this mark when it is fixed",
+)
+def test_a_deleted_order_leaves_the_marts(workspace: dict[str, str]) -> None:
+    with duckdb.connect(workspace["SPOON_DUCKDB_PATH"], read_only=True) as con:
+        got = con.execute("select count(*) from marts.fct_orders where order_id = 20005")
+        assert got.fetchone() == (0,)
 
 
 def test_bad_token_writes_nothing(tmp_path: Path, workspace: dict[str, str]) -> None:

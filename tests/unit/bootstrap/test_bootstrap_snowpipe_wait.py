@@ -178,6 +178,7 @@ def test_timeout_names_what_is_missing(names) -> None:
 
 
 def test_nothing_landed_needs_no_connection(make_settings, tmp_path) -> None:
+    (tmp_path / "lake").mkdir()  # a lake with nothing in it (no lake at all is an error)
     settings = make_settings(lake_url=str(tmp_path / "lake"))
     assert str(snowpipe.wait_for_sync(settings)) == "0 files, 0 rows loaded by Snowpipe"
 

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-import pytest
 
-from spoon.errors import LakeError
 from spoon.lake import FILE_RE, Lake
 
 T = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
@@ -60,12 +58,22 @@ def test_listing_ignores_hidden_and_foreign_files(tmp_path: Path) -> None:
     assert [(f.stream, f.key.split("/")[0]) for f in files] == [("orders", "shopify")]
 
 
-def test_inconsistent_records_are_a_clear_error(tmp_path: Path) -> None:
-    with pytest.raises(LakeError, match="one Parquet schema"):
-        Lake(str(tmp_path)).write_records(
-            "s", "x", [{"id": 1}, {"id": "two"}], extracted_at=T, sync_id=1
-        )
-    assert not list(tmp_path.rglob("*.parquet"))
+def test_values_no_type_fits_are_json_text_or_nulled_and_reported(tmp_path: Path) -> None:
+    """An undeclared field of mixed types is JSON text; a declared one that does not fit
+    its type (an order id that is not a number) is null, and the row says so."""
+    lake = Lake(str(tmp_path))
+    (x,) = lake.write_records("s", "x", [{"v": 1}, {"v": "two"}], extracted_at=T, sync_id=1)
+    assert pq.read_table(x).column("v").to_pylist() == ["1", "two"]
+    (orders,) = lake.write_records(
+        "shopify", "orders", [{"id": 1}, {"id": "two"}], extracted_at=T, sync_id=1
+    )
+    table = pq.read_table(orders)
+    assert table.column("id").to_pylist() == [1, None]
+    meta = table.column("_airbyte_meta").to_pylist()
+    assert meta[0]["changes"] == []
+    assert meta[1]["changes"] == [
+        {"field": "id", "change": "NULLED", "reason": "DESTINATION_SERIALIZATION_ERROR"}
+    ]
 
 
 def test_s3_lake_through_the_same_code(aws_env: str) -> None:

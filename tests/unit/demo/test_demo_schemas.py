@@ -24,6 +24,7 @@ from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT7
 
 from spoon.lake import FILE_RE, STREAMS, Lake
+from spoon.stream_schemas import declared
 
 if TYPE_CHECKING:
     from referencing._core import Resolver
@@ -140,8 +141,12 @@ def test_every_record_validates_against_source_shopify_schema(
     validator = load_validators(demo.schemas_dir())[stream]
     records = lake.records(stream)
     assert records, f"no {stream} records"
+    # the writer writes a union (`transactions.receipt`) as JSON text, and as null where the
+    # record had none: absent, for the schema (whose `oneOf` a null matches twice)
+    text = {k for k, sub in validator.schema["properties"].items() if declared(sub).kind == "json"}
     problems = []
     for record in records:
+        record = {k: v for k, v in record.items() if v is not None or k not in text}
         for err in validator.iter_errors(record):
             where = "/".join(str(p) for p in err.absolute_path)
             problems.append(f"{stream} id={record.get('id')} at {where}: {err.message[:160]}")
@@ -184,6 +189,10 @@ def _check_type(
 ) -> None:
     resolver, schema = _resolved(resolver, schema)
     allowed = _json_types(schema)
+    if declared(schema).kind == "json":  # schemaless object or union: JSON text
+        if not (pa.types.is_string(typ) or pa.types.is_null(typ)):
+            problems.append(f"{where}: {typ} in Parquet, JSON text (string) expected")
+        return
     if pa.types.is_null(typ):  # every value null in this file
         if allowed is not None and "null" not in allowed:
             problems.append(f"{where}: null, schema says {sorted(allowed)}")
