@@ -42,13 +42,8 @@ def check_lake(s: Settings) -> str:
     from spoon.lake import Lake
 
     lake = Lake(s.lake_url)
-<<<<<<< HEAD
-    return "; ".join(
-        f"{len(lake.list_files(ns))} files under {s.lake_url}/{ns}" for ns in s.namespaces
-    )
-=======
     try:
-        files = lake.list_files(s.lake_namespace)
+        counts = [(ns, len(lake.list_files(ns))) for ns in s.namespaces]
     except LakeError:
         if lake.is_local and s.source in ("demo", "shopify") and not Path(lake.root).exists():
             return (
@@ -56,8 +51,7 @@ def check_lake(s: Settings) -> str:
                 "if the lake should be there, check SPOON_LAKE_URL)"
             )
         raise
-    return f"{len(files)} files under {s.lake_url}/{s.lake_namespace}"
->>>>>>> i17
+    return "; ".join(f"{n} files under {s.lake_url}/{ns}" for ns, n in counts)
 
 
 def check_duckdb(s: Settings) -> str:
