@@ -23,6 +23,7 @@ from typing import Any
 DAG_ID = "shopify_daily"
 RUN_TIMEOUT_S = 20 * 60
 PARSE_TIMEOUT_S = 5 * 60
+SHOPS = ("shop_us", "shop_eu")
 MARTS_PROBE = """
 import json, duckdb
 from spoon.settings import load_settings
@@ -31,10 +32,13 @@ con = duckdb.connect(str(s.duckdb_path), read_only=True)
 tables = [r[0] for r in con.execute(
     "select table_name from information_schema.tables where table_schema = 'marts'").fetchall()]
 money = "sum(net_sales), sum(total_sales)"
+def per_shop(table):
+    rows = con.execute(f"select shop, {money} from marts.{table} group by shop").fetchall()
+    return {shop: [str(v) for v in sums] for shop, *sums in rows}
 print(json.dumps({
     "rows": {t: con.execute(f'select count(*) from marts."{t}"').fetchone()[0] for t in tables},
-    "daily": [str(v) for v in con.execute(f"select {money} from marts.rpt_daily_sales").fetchone()],
-    "facts": [str(v) for v in con.execute(f"select {money} from marts.fct_sales").fetchone()],
+    "daily": per_shop("rpt_daily_sales"),
+    "facts": per_shop("fct_sales"),
 }))
 """
 
@@ -66,6 +70,7 @@ def write_env(path: Path) -> None:
         "SPOON_SOURCE": "demo",
         "SPOON_WAREHOUSE": "duckdb",
         "SPOON_LAKE_URL": "data/lake",
+        "SPOON_LAKE_NAMESPACES": ",".join(SHOPS),  # a US and a tax-inclusive EU demo shop
         "SPOON_DEMO_ORDERS": "1500",
         "SPOON_DEMO_DAYS": "150",
         "SPOON_DEMO_SEED": "7",
@@ -194,9 +199,11 @@ def check_marts(compose: list[str]) -> None:
     empty = sorted(t for t, n in rows.items() if not n)
     if not {"fct_sales", "fct_orders", "rpt_daily_sales"} <= set(rows) or empty:
         raise SystemExit(f"marts missing or empty: {rows}")
+    if sorted(found["daily"]) != sorted(SHOPS):
+        raise SystemExit(f"rpt_daily_sales holds the shops {sorted(found['daily'])}, not {SHOPS}")
     if found["daily"] != found["facts"]:
         raise SystemExit(f"rpt_daily_sales {found['daily']} != fct_sales {found['facts']}")
-    log(f"marts: {rows}; net/total sales {found['daily']}")
+    log(f"marts: {rows}; net/total sales per shop {found['daily']}")
 
 
 def check_web(env: dict[str, str]) -> None:
