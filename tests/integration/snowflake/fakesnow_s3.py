@@ -71,7 +71,14 @@ def install(duck_conn: Any, s3_endpoint: str) -> None:
     import s3fs
 
     duck_conn.register_filesystem(
-        s3fs.S3FileSystem(endpoint_url=s3_endpoint, key="testing", secret="testing")
+        # no listings cache: files land between two COPYs of one server (as on real S3)
+        s3fs.S3FileSystem(
+            endpoint_url=s3_endpoint,
+            key="testing",
+            secret="testing",
+            use_listings_cache=False,
+            skip_instance_cache=True,
+        )
     )
     ci.stage_url_from_var = _stage_url_from_var
     ci._inserts = _inserts

@@ -59,6 +59,8 @@ def test_snowflake_path_matches_duckdb(
 ) -> None:
     """Per shop (two shops: each shop's own rows), the same mart totals on both paths."""
     bucket = f"{BUCKET}-{run.replace('_', '-')}"
+    # each run its own databases in the session's fakesnow (its stage points at its bucket)
+    sfx = f"_{run.upper()}"
     shops = RUNS[run].get("SPOON_LAKE_NAMESPACES", "")
     boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=bucket)
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPOON_")} | {
@@ -103,6 +105,7 @@ def test_snowflake_path_matches_duckdb(
         snowflake_port=fakesnow_port,
         snowflake_protocol="http",
         snowflake_keys_dir=tmp_path / "keys",
+        snowflake_env_suffix=sfx,
     )
     statements = sqlfiles.statements(settings)
     conn = connect_admin(settings)
@@ -120,7 +123,7 @@ def test_snowflake_path_matches_duckdb(
         lake = Lake(env["SPOON_LAKE_URL"])
         # every file of every shop, each by its own shop's pipe
         assert loaded == sum(len(lake.list_files(ns)) for ns in settings.namespaces) >= 8
-        cur.execute("SELECT _file_name, _loaded_at FROM RAW.RAW.ORDERS")
+        cur.execute(f"SELECT _file_name, _loaded_at FROM RAW{sfx}.RAW.ORDERS")
         rows = cur.fetchall()
         assert {name.split("/")[0] for name, _ in rows} == set(
             shops.split(",") if shops else ["shopify"]
@@ -135,8 +138,8 @@ def test_snowflake_path_matches_duckdb(
         "SPOON_SNOWFLAKE_HOST": "127.0.0.1",
         "SPOON_SNOWFLAKE_PORT": str(fakesnow_port),
         "SPOON_SNOWFLAKE_PROTOCOL": "http",
-        "SPOON_SNOWFLAKE_DATABASE": "ANALYTICS",
-        "SPOON_SNOWFLAKE_RAW_DATABASE": "RAW",
+        "SPOON_SNOWFLAKE_DATABASE": f"ANALYTICS{sfx}",
+        "SPOON_SNOWFLAKE_RAW_DATABASE": f"RAW{sfx}",
         "DBT_LOG_PATH": str(tmp_path / "dbt-logs"),
         "DO_NOT_TRACK": "1",
     }
@@ -169,7 +172,7 @@ def test_snowflake_path_matches_duckdb(
             # fakesnow hands back SUM(NUMBER) as a float: cast it back to exact money
             f"select {by_shop}count(*), "
             f"{', '.join(f'cast(sum({m}) as number(18, 2))' for m in MONEY)} "
-            f"from ANALYTICS.MARTS.RPT_DAILY_SALES{group}"
+            f"from ANALYTICS{sfx}.MARTS.RPT_DAILY_SALES{group}"
         )
         snows = cur.fetchall()
     finally:

@@ -12,7 +12,6 @@ import pytest
 
 from spoon.bootstrap import sqlfiles
 from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.names import STREAMS
 from spoon.bootstrap.snowflake import apply
 from spoon.lake import Lake
 from spoon.settings import load_settings
@@ -64,7 +63,7 @@ def test_pipe_copy_loads_contract_1_files(
         apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)
         cur = conn.cursor()
         pipes = [s for s in statements if s.kind == "CREATE PIPE"]
-        assert len(pipes) == len(STREAMS)
+        assert len(pipes) == len(sqlfiles.nm.STREAMS) == 9  # one per stream
         results = {}
         for st in pipes:
             cur.execute(sqlfiles.pipe_copy(st))
@@ -93,5 +92,58 @@ def test_pipe_copy_loads_contract_1_files(
         assert [r[1] for r in cur.fetchall()] == ["LOAD_SKIPPED"]
         cur.execute("SELECT count(*) FROM RAW_DEV.RAW.ORDERS")
         assert cur.fetchone() == (2,)
+    finally:
+        conn.close()
+
+
+@pytest.mark.slow
+def test_each_shops_pipes_load_its_own_namespace_into_the_shared_tables(
+    aws_env: str, fakesnow_port: int, fakesnow_cannot_run: frozenset[str], tmp_path: Path
+) -> None:
+    """Two shops: the default shop's `ORDERS_PIPE` and `SHOP_EU_ORDERS_PIPE` each copy only
+    their namespace into RAW.ORDERS (the same order id stays two rows, told apart by
+    `_file_name`); applying the bootstrap again changes nothing."""
+    bucket = BUCKET + "-shops"
+    boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=bucket)
+    settings = load_settings(
+        env="ci",
+        lake_namespaces="shopify,shop_eu",
+        s3_bucket=bucket,
+        s3_prefix="lake",
+        aws_account_id="123456789012",
+        lake_url=f"s3://{bucket}/lake",
+        aws_endpoint_url=aws_env,
+        snowflake_account="fakesnow",
+        snowflake_admin_user="admin",
+        snowflake_admin_authenticator="snowflake",
+        snowflake_admin_password="snow",
+        snowflake_host="127.0.0.1",
+        snowflake_port=fakesnow_port,
+        snowflake_protocol="http",
+        snowflake_keys_dir=tmp_path / "keys",
+    )
+    lake = Lake(settings.lake_url)
+    at = datetime(2026, 1, 2, 2, 30, tzinfo=UTC)
+    for ns in ("shopify", "shop_eu"):
+        lake.write_records(ns, "orders", [{"id": 1001, "name": ns}], extracted_at=at, sync_id=1)
+    statements = sqlfiles.statements(settings)
+    pipes = {s.sql.split()[5]: s for s in statements if s.kind == "CREATE PIPE"}
+    assert len(pipes) == 2 * len(sqlfiles.nm.STREAMS)
+    conn = connect_admin(settings)
+    try:
+        apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)
+        apply(conn, statements, skip=lambda st: st.kind in fakesnow_cannot_run)  # idempotent
+        cur = conn.cursor()
+        loaded = {}
+        for name in ("RAW_CI.RAW.ORDERS_PIPE", "RAW_CI.RAW.SHOP_EU_ORDERS_PIPE"):
+            cur.execute(sqlfiles.pipe_copy(pipes[name]))
+            loaded[name] = [r[0].split("/")[-3:-1] for r in cur.fetchall()]
+        assert loaded["RAW_CI.RAW.ORDERS_PIPE"] == [["shopify", "orders"]]
+        assert loaded["RAW_CI.RAW.SHOP_EU_ORDERS_PIPE"] == [["shop_eu", "orders"]]
+        cur.execute(
+            "SELECT split_part(_file_name, '/', 1), record:id::int, record:name::varchar "
+            "FROM RAW_CI.RAW.ORDERS ORDER BY 1"
+        )
+        assert cur.fetchall() == [("shop_eu", 1001, "shop_eu"), ("shopify", 1001, "shopify")]
     finally:
         conn.close()
