@@ -65,16 +65,13 @@ with shop_currency as (
             {%- endfor %}
         from {{ stream }}_raw
     ) as checked
-    where coalesce(
-        {%- for field, kind in top %}check_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor -%}
-    ) is not null
+    where
+        {%- for field, kind in top %}
+        {{ 'or ' if not loop.first }}check_{{ loop.index }} is not null
+        {%- endfor %}
 )
 {%- for field, kind in top %}
-{%- do branches.append(
-    "select shop, '" ~ stream ~ "' as stream, record_id, '" ~ field ~ "' as field, check_"
-    ~ loop.index ~ " as reason, _file_name, _airbyte_raw_id from " ~ stream
-    ~ "_checks where check_" ~ loop.index ~ " is not null"
-) %}
+{%- do branches.append((stream, field, stream ~ '_checks', 'check_' ~ loop.index)) %}
 {%- endfor %}
 {%- for array, elems in nested.items() %},
 
@@ -101,22 +98,30 @@ with shop_currency as (
             {%- endfor %}
         from {{ stream }}_{{ array }}
     ) as checked
-    where coalesce(
-        {%- for e in elems %}check_{{ loop.index }}{{ ', ' if not loop.last }}{% endfor -%}
-    ) is not null
+    where
+        {%- for e in elems %}
+        {{ 'or ' if not loop.first }}check_{{ loop.index }} is not null
+        {%- endfor %}
 )
 {%- for field, path, kind in elems %}
 {%- do branches.append(
-    "select shop, '" ~ stream ~ "' as stream, record_id, '" ~ field ~ "' as field, check_"
-    ~ loop.index ~ " as reason, _file_name, _airbyte_raw_id from " ~ stream ~ "_" ~ array
-    ~ "_checks where check_" ~ loop.index ~ " is not null"
+    (stream, field, stream ~ '_' ~ array ~ '_checks', 'check_' ~ loop.index)
 ) %}
 {%- endfor %}
 {%- endfor %}
 {{- ',' if not loop.last }}
 {%- endfor %}
 
-{% for branch in branches %}
-{{ branch }}
+{%- for stream, field, cte, check in branches %}
+select
+    shop,
+    '{{ stream }}' as stream,
+    record_id,
+    '{{ field }}' as field,
+    {{ check }} as reason,
+    _file_name,
+    _airbyte_raw_id
+from {{ cte }}
+where {{ check }} is not null
 {{ 'union all' if not loop.last }}
 {%- endfor %}

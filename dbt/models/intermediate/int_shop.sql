@@ -1,7 +1,7 @@
--- One row per shop (lake namespace): its latest settings. A shop without a shop record, or
--- with no known time zone, is not put in UTC: its time zone stays NULL and the test
--- assert_every_shop_has_its_settings fails the build. Each shop's time zone dates its own sales; money
--- stays in its own currency.
+-- One row per shop (lake namespace): its latest settings. A shop without a shop record
+-- or a time zone is not put in UTC: its time zone stays NULL, and the test
+-- assert_every_shop_has_its_settings fails the build. Each shop's time zone dates its own
+-- sales; money stays in its own currency.
 with latest as (
     select shop, shop_id, shop_name, currency, iana_timezone, taxes_included
     from {{ ref('stg_shopify__shop') }}
