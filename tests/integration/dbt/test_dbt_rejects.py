@@ -7,8 +7,11 @@ audit.rejected_records with its field and reason, the marts are exactly the clea
 from __future__ import annotations
 
 import copy
+import json
+import shutil
 import subprocess
 import sys
+from datetime import datetime
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -16,7 +19,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from .conftest import DBT, PROJECT, SYNCS, Batch, dbt_env, load_duckdb
+from .conftest import DBT, PROJECT, SHOP, SYNCS, Batch, dbt_env, duckdb_runner, load_duckdb
 
 #: (stream, record id, field, reason) of every check the bad records fail
 EXPECTED = {
@@ -138,3 +141,43 @@ def test_transform_says_how_many_records_it_rejected(rejects_build: SimpleNamesp
     )
     # dbt's own warning names the test
     assert "no_rejected_records" in rejects_build.stdout
+
+
+def test_a_shop_without_its_settings_fails_the_build_instead_of_using_utc(
+    rejects_build: SimpleNamespace, tmp_path: Path
+) -> None:
+    """On a copy of the module's warehouse: `shopify`'s shop record now names a time zone
+    that does not exist, and orders arrive from a namespace `shop_x` that has no shop
+    record. Only those few nodes are rebuilt (one small dbt build)."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(rejects_build.db, db)
+    mars = {**SHOP, "iana_timezone": "Mars/Olympus_Mons", "updated_at": "2025-06-01T00:00:00Z"}
+    order = {**SYNCS[0]["orders"][0], "id": 7001}
+    with duckdb.connect(str(db)) as con:
+        for stream, rec, ns in (("shop", mars, "shopify"), ("orders", order, "shop_x")):
+            con.execute(
+                f"insert into raw.{stream} values (?, ?, ?, ?, ?)",
+                [
+                    json.dumps(rec),
+                    f"late-{stream}",
+                    datetime(2025, 6, 1),
+                    f"{ns}/{stream}/2025_06_01_0_0.parquet",
+                    datetime(2025, 6, 1, 1),
+                ],
+            )
+    dbt = duckdb_runner(tmp_path)
+    nodes = "stg_shopify__shop stg_shopify__orders int_shop assert_every_shop_has_its_settings"
+    out = dbt("build", "--select", nodes, check=False)
+    assert out.returncode != 0, out.stdout[-3000:]
+    assert "Failure in test assert_every_shop_has_its_settings" in out.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        # no UTC default: the shop without a record has no time zone at all
+        zones = con.execute("select shop, iana_timezone from intermediate.int_shop").fetchall()
+        # the test's own rows say what is wrong (its compiled SQL, run on the warehouse)
+        compiled = next((tmp_path / "target").rglob("assert_every_shop_has_its*.sql"))
+        rows = con.execute(f"select shop, problem from ({compiled.read_text()})").fetchall()
+    assert sorted(zones) == [("shop_x", None), ("shopify", "Mars/Olympus_Mons")]
+    assert sorted(rows) == [
+        ("shop_x", "no shop record"),
+        ("shopify", "unknown time zone Mars/Olympus_Mons"),
+    ]
