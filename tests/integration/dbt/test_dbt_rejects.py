@@ -174,7 +174,7 @@ def test_a_shop_without_its_settings_fails_the_build_instead_of_using_utc(
         # no UTC default: the shop without a record has no time zone at all
         zones = con.execute("select shop, iana_timezone from intermediate.int_shop").fetchall()
         # the test's own rows say what is wrong (its compiled SQL, run on the warehouse)
-        compiled = next((tmp_path / "target").rglob("assert_every_shop_has_its*.sql"))
+        compiled = next((tmp_path / "target" / "compiled").rglob("assert_every_shop_has*.sql"))
         rows = con.execute(f"select shop, problem from ({compiled.read_text()})").fetchall()
     assert sorted(zones) == [("shop_x", None), ("shopify", "Mars/Olympus_Mons")]
     assert sorted(rows) == [
