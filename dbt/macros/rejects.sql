@@ -72,12 +72,13 @@
   {%- endif -%}
 {%- endmacro %}
 
-{#- WHERE condition: the raw row (its `_airbyte_raw_id`) is not in audit.rejected_records -#}
+{#- WHERE condition: the raw row (its `_airbyte_raw_id`) is not in audit.rejected_records
+    (a NULL there would make NOT IN exclude every row) -#}
 {% macro not_rejected(stream) -%}
   _airbyte_raw_id not in (
     select rejected._airbyte_raw_id
     from {{ ref('audit_rejected_records') }} as rejected
-    where rejected.stream = '{{ stream }}'
+    where rejected.stream = '{{ stream }}' and rejected._airbyte_raw_id is not null
   )
 {%- endmacro %}
 
