@@ -149,21 +149,22 @@ affected_orders as (
 
 {#-
   Incremental staging on DuckDB (on Snowflake staging is views and these render nothing).
-  `where_new_raw_rows()` closes the source CTE: only raw rows loaded since the watermark.
+  `where_new_raw_rows(stream)` closes the source CTE: only raw rows loaded since the watermark
+  and not rejected (audit.rejected_records, macros/rejects.sql).
   `latest_candidates(cte, key)` is the new records of `cte` plus the row `this` already
   holds for each of their (shop, key); keep_latest over it picks the same version a full build
   would (its ordering columns are all kept in staging), and delete+insert on `key`
   replaces the old row.
 -#}
-{% macro where_new_raw_rows() -%}
+{% macro where_new_raw_rows(stream) -%}
+    where {{ not_rejected(stream) }}
   {%- if is_incremental() %}
-    where {{ loaded_after('_loaded_at') }}
+    and {{ loaded_after('_loaded_at') }}
   {%- endif %}
 {%- endmacro %}
 
 {% macro latest_candidates(cte, key) -%}
     select * from {{ cte }}
-    where {{ key }} is not null
     {%- if is_incremental() %}
     union all
     select * from {{ this }}

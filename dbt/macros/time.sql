@@ -15,3 +15,16 @@
 {% macro to_local_date(ts_utc, tz) -%}
   cast({{ to_local_time(ts_utc, tz) }} as date)
 {%- endmacro %}
+
+{#- the IANA zone `tz` is one the warehouse knows (Snowflake: any name; it has no list) -#}
+{% macro is_known_time_zone(tz) -%}
+  {{ return(adapter.dispatch('is_known_time_zone', 'willows_spoon')(tz)) }}
+{%- endmacro %}
+
+{% macro duckdb__is_known_time_zone(tz) -%}
+  ({{ tz }} in (select name from pg_timezone_names()))
+{%- endmacro %}
+
+{% macro default__is_known_time_zone(tz) -%}
+  ({{ tz }} is not null)
+{%- endmacro %}

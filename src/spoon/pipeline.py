@@ -240,6 +240,10 @@ def transform(
     dbt(args, s, quiet=quiet)
     result = StepResult("transform", time.perf_counter() - t0, "dbt build passed")
     console.print(f"[green]✓[/] transform: dbt build passed in {result.seconds:.1f}s")
+    from spoon.transform import rejected_records_line
+
+    if rejected := rejected_records_line(s):
+        console.print(f"[yellow]![/] {rejected}", highlight=False)
     return result
 
 

@@ -86,3 +86,37 @@ def run_dbt(
         first = (errors or tail or ["no output"])[0].strip()
         raise TransformError(f"dbt {args[0]} failed (exit {code}): {first}")
     return code
+
+
+#: rejected raw records per stream (DESIGN.md contract 4: dbt/models/audit)
+REJECTS_SQL = (
+    "select stream, count(distinct _airbyte_raw_id) as records"
+    " from {schema}.rejected_records group by stream order by stream"
+)
+
+
+def rejected_records_line(settings: Settings) -> str | None:
+    """One line after a build when raw records were rejected, e.g.
+    `2 records rejected: orders 2 (audit.rejected_records)`; None when there are none or
+    the warehouse cannot say (DuckDB only: Snowflake's rejects are in the build's warning)."""
+    if settings.warehouse != "duckdb":
+        return None
+    import duckdb
+
+    path = Path(settings.duckdb_path)
+    if not path.exists():
+        return None
+    schema = "audit"
+    if settings.target == "ci" and settings.dbt_schema:
+        schema = f"{settings.dbt_schema}_audit"
+    try:
+        with duckdb.connect(str(path), read_only=True) as con:
+            rows = con.execute(REJECTS_SQL.format(schema=schema)).fetchall()
+    except duckdb.Error:
+        return None
+    total = sum(int(n) for _, n in rows)
+    if not total:
+        return None
+    per_stream = ", ".join(f"{stream} {n}" for stream, n in rows)
+    noun = "record" if total == 1 else "records"
+    return f"{total} {noun} rejected: {per_stream} ({schema}.rejected_records)"

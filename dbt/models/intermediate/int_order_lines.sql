@@ -62,8 +62,8 @@ typed as (
         {{ json_string_in('fields', paths, 'title') }} as product_title,
         nullif({{ json_string_in('fields', paths, 'variant_title') }}, '') as variant_title,
         nullif({{ json_string_in('fields', paths, 'vendor') }}, '') as vendor,
-        coalesce(try_cast({{ json_string_in('fields', paths, 'quantity') }} as bigint), 0)
-            as quantity,
+        -- a line without an integer quantity rejects its order (audit.rejected_records)
+        try_cast({{ json_string_in('fields', paths, 'quantity') }} as bigint) as quantity,
         coalesce(
             try_cast({{ json_string_in('fields', paths, 'price_set.shop_money.amount') }}
                 as {{ money_type() }}),

@@ -1,6 +1,7 @@
--- One row per shop (lake namespace): its latest settings; a shop whose orders arrived before
--- its shop record is in UTC until then. Each shop's time zone dates its own sales; money
--- stays in its own currency.
+-- One row per shop (lake namespace): its latest settings. A shop without a shop record
+-- or a time zone is not put in UTC: its time zone stays NULL, and the test
+-- assert_every_shop_has_its_settings fails the build. Each shop's time zone dates its own
+-- sales; money stays in its own currency.
 with latest as (
     select shop, shop_id, shop_name, currency, iana_timezone, taxes_included
     from {{ ref('stg_shopify__shop') }}
@@ -21,7 +22,7 @@ select
     latest.shop_id,
     latest.shop_name,
     latest.currency,
-    coalesce(latest.iana_timezone, 'UTC') as iana_timezone,
+    latest.iana_timezone,
     -- only the default for orders that do not say (each order carries its own flag)
     coalesce(latest.taxes_included, false) as taxes_included
 from shops

@@ -23,7 +23,7 @@ with source as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'customers') }}
-    {{ where_new_raw_rows() }}
+    {{ where_new_raw_rows('customers') }}
 ),
 
 parsed as (

@@ -20,5 +20,5 @@ with parsed as (
 
 select *
 from parsed
-where location_id is not null
+where {{ not_rejected('locations') }}
 {{ keep_latest('location_id') }}

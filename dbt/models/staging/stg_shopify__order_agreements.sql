@@ -23,7 +23,7 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'order_agreements') }}
-    {{ where_new_raw_rows() }}
+    {{ where_new_raw_rows('order_agreements') }}
 ),
 
 candidates as (

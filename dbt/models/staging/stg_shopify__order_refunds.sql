@@ -31,7 +31,7 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'order_refunds') }}
-    {{ where_new_raw_rows() }}
+    {{ where_new_raw_rows('order_refunds') }}
 ),
 
 candidates as (

@@ -23,9 +23,8 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'orders') }}
-    {{ where_new_raw_rows() }}
+    {{ where_new_raw_rows('orders') }}
 )
 
 select *
 from parsed
-where order_id is not null

@@ -38,7 +38,7 @@ with source as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'orders') }}
-    {{ where_new_raw_rows() }}
+    {{ where_new_raw_rows('orders') }}
 ),
 
 parsed as (

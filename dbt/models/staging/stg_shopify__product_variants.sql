@@ -22,5 +22,5 @@ with parsed as (
 
 select *
 from parsed
-where variant_id is not null
+where {{ not_rejected('product_variants') }}
 {{ keep_latest('variant_id') }}

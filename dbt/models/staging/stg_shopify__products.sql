@@ -22,5 +22,5 @@ with parsed as (
 
 select *
 from parsed
-where product_id is not null
+where {{ not_rejected('products') }}
 {{ keep_latest('product_id') }}

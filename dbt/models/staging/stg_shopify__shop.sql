@@ -20,5 +20,5 @@ with parsed as (
 
 select *
 from parsed
-where shop_id is not null
+where {{ not_rejected('shop') }}
 {{ keep_latest('shop_id') }}

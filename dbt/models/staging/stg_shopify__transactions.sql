@@ -33,7 +33,7 @@ with parsed as (
         _airbyte_extracted_at,
         _loaded_at
     from {{ source('shopify', 'transactions') }}
-    {{ where_new_raw_rows() }}
+    {{ where_new_raw_rows('transactions') }}
 ),
 
 candidates as (

@@ -43,7 +43,7 @@ def test_ci_target_prefixes_every_schema(tmp_path: Path, rawshop: SimpleNamespac
     rawshop.DbtRunner(env, "ci", tmp_path)("parse")
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     schemas = {n["schema"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
-    assert schemas == {"pr_123_staging", "pr_123_intermediate", "pr_123_marts"}
+    assert schemas == {"pr_123_staging", "pr_123_intermediate", "pr_123_marts", "pr_123_audit"}
 
 
 def test_docs_generate_writes_the_catalog(built_duckdb: Path, rawshop: SimpleNamespace) -> None:

@@ -1,0 +1,127 @@
+{{ config(alias='rejected_records') }}
+-- Every raw record that cannot be typed (DESIGN.md contract 4, macros/rejects.sql): one row
+-- per failed check. Staging reads every raw row but these (not_rejected); the test
+-- no_rejected_records warns, and `spoon transform` prints how many per stream.
+{%- set specs = reject_specs() %}
+with shop_currency as (
+    select
+        {{ shop_of('_file_name') }} as shop,
+        {{ json_string('record', 'currency') }} as currency
+    from {{ source('shopify', 'shop') }}
+    qualify row_number() over (
+        partition by {{ shop_of('_file_name') }}
+        order by
+            {{ json_timestamp('record', 'updated_at') }} desc nulls last,
+            _airbyte_extracted_at desc nulls last,
+            _loaded_at desc nulls last
+    ) = 1
+),
+{%- set branches = [] %}
+{%- for stream, checks in specs.items() %}
+{%- set top = [] %}
+{%- set nested = {} %}
+{%- for field, kind in checks %}
+{%- if '[].' in field %}
+{%- set parts = field.split('[].') %}
+{%- do nested.setdefault(parts[0], []).append((field, parts[1], kind)) %}
+{%- else %}
+{%- do top.append((field, kind)) %}
+{%- endif %}
+{%- endfor %}
+{%- set paths = top | map(attribute=0) | list %}
+{%- set uses_currency = 'currency' in (checks | map(attribute=1) | list) %}
+
+{{ stream }}_raw as (
+    select
+        raw.*,
+        {{ json_strings('raw.record', paths) }} as fields
+        {%- if uses_currency %},
+        shop_currency.currency as shop_currency
+        {%- endif %}
+    from (
+        select
+            {{ shop_of('_file_name') }} as shop,
+            coalesce({{ json_string('record', 'id') }}, _airbyte_raw_id) as record_id,
+            record,
+            _file_name,
+            _airbyte_raw_id
+        from {{ source('shopify', stream) }}
+    ) as raw
+    {%- if uses_currency %}
+    left join shop_currency on raw.shop = shop_currency.shop
+    {%- endif %}
+),
+
+{{ stream }}_checks as {{ materialized_cte() }} (
+    select * from (
+        select
+            shop,
+            record_id,
+            _file_name,
+            _airbyte_raw_id
+            {%- for field, kind in top %},
+            {{ reject_reason(kind, json_string_in('fields', paths, field), 'shop_currency') }}
+                as check_{{ loop.index }}
+            {%- endfor %}
+        from {{ stream }}_raw
+    ) as checked
+    where
+        {%- for field, kind in top %}
+        {{ 'or ' if not loop.first }}check_{{ loop.index }} is not null
+        {%- endfor %}
+)
+{%- for field, kind in top %}
+{%- do branches.append((stream, field, stream ~ '_checks', 'check_' ~ loop.index)) %}
+{%- endfor %}
+{%- for array, elems in nested.items() %},
+
+{{ stream }}_{{ array }} as (
+    select
+        {{ stream }}_raw.shop,
+        {{ stream }}_raw.record_id,
+        {{ stream }}_raw._file_name,
+        {{ stream }}_raw._airbyte_raw_id,
+        elem.value as elem
+    from {{ stream }}_raw
+    {{ unnest_json_array(json_value(stream ~ '_raw.record', array), 'elem') }}
+),
+
+{{ stream }}_{{ array }}_checks as {{ materialized_cte() }} (
+    select * from (
+        select
+            shop,
+            record_id,
+            _file_name,
+            _airbyte_raw_id
+            {%- for field, path, kind in elems %},
+            {{ reject_reason(kind, json_string('elem', path)) }} as check_{{ loop.index }}
+            {%- endfor %}
+        from {{ stream }}_{{ array }}
+    ) as checked
+    where
+        {%- for e in elems %}
+        {{ 'or ' if not loop.first }}check_{{ loop.index }} is not null
+        {%- endfor %}
+)
+{%- for field, path, kind in elems %}
+{%- do branches.append(
+    (stream, field, stream ~ '_' ~ array ~ '_checks', 'check_' ~ loop.index)
+) %}
+{%- endfor %}
+{%- endfor %}
+{{- ',' if not loop.last }}
+{%- endfor %}
+
+{%- for stream, field, cte, check in branches %}
+select
+    shop,
+    '{{ stream }}' as stream,
+    record_id,
+    '{{ field }}' as field,
+    {{ check }} as reason,
+    _file_name,
+    _airbyte_raw_id
+from {{ cte }}
+where {{ check }} is not null
+{{ 'union all' if not loop.last }}
+{%- endfor %}

@@ -1,0 +1,183 @@
+"""Rejected records (DESIGN.md contract 4, issue 17): a raw record that cannot be typed is
+never dropped or zeroed silently. The shop's two syncs (conftest.SYNCS) plus a few bad
+records beside them, built once by `spoon transform`: each bad record is in
+audit.rejected_records with its field and reason, the marts are exactly the clean build's
+(conftest.built_duckdb), and the transform says how many records it rejected."""
+
+from __future__ import annotations
+
+import copy
+import json
+import shutil
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import duckdb
+import pytest
+
+from .conftest import DBT, PROJECT, SHOP, SYNCS, Batch, dbt_env, duckdb_runner, load_duckdb
+
+#: (stream, record id, field, reason) of every check the bad records fail
+EXPECTED = {
+    ("orders", "abc", "id", "not an integer: abc"),
+    ("orders", "9001", "line_items[].price", "not a decimal: twelve"),
+    ("orders", "9002", "line_items[].quantity", "not an integer: 1.5x"),
+    ("orders", "9003", "processed_at", "not a timestamp: not a date"),
+    (
+        "orders",
+        "9004",
+        "total_price_set.shop_money.currency_code",
+        "currency EUR is not the shop's USD",
+    ),
+    ("customers", "12.5", "id", "not an integer: 12.5"),
+}
+#: marts compared row for row with the clean build
+MARTS = ("fct_orders", "fct_sales", "dim_customers", "rpt_daily_sales", "dim_shops")
+
+
+def _bad_syncs() -> list[Batch]:
+    """SYNCS with bad records added to the first sync: copies of a good order with one
+    field that does not type each, and a customer whose id is not an integer."""
+    syncs = copy.deepcopy(SYNCS)
+    first = syncs[0]
+    good = first["orders"][0]
+
+    def order(order_id: Any, **changes: Any) -> dict[str, Any]:
+        rec = copy.deepcopy(good)
+        rec.update(id=order_id, name=f"#{order_id}", customer=None, email=None, **changes)
+        return rec
+
+    lines = good["line_items"]
+    bad_price = [{**lines[0], "price": "twelve"}, *lines[1:]]
+    bad_qty = [{**lines[0], "quantity": "1.5x"}, *lines[1:]]
+    eur = copy.deepcopy(good["total_price_set"])
+    eur["shop_money"]["currency_code"] = "EUR"
+    first["orders"] = [
+        *first["orders"],
+        order("abc"),
+        order(9001, line_items=bad_price),
+        order(9002, line_items=bad_qty),
+        order(9003, processed_at="not a date"),
+        order(9004, total_price_set=eur),
+    ]
+    first["customers"] = [
+        *first["customers"],
+        {**first["customers"][0], "id": "12.5", "email": "half@example.com"},
+    ]
+    return syncs
+
+
+@pytest.fixture(scope="module")
+def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """The shop with bad records, built once by `spoon transform` (one dbt build)."""
+    workdir = tmp_path_factory.mktemp("dbt-rejects")
+    db = workdir / "warehouse.duckdb"
+    load_duckdb(db, [0, 1], _bad_syncs())
+    env = dbt_env(
+        workdir,
+        SPOON_WAREHOUSE="duckdb",
+        SPOON_DUCKDB_PATH=str(db),
+        SPOON_DBT_PROJECT_DIR=str(PROJECT),
+        SPOON_DBT_EXECUTABLE=str(DBT),
+        SPOON_DBT_TARGET="dev",
+        DBT_TARGET_PATH=str(workdir / "target"),
+        PYTHONPATH=str(Path(__file__).resolve().parents[3] / "src"),
+        COLUMNS="200",
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", "from spoon.cli import main; main()", "transform"],
+        cwd=workdir,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
+    assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
+    return SimpleNamespace(db=db, stdout=out.stdout)
+
+
+def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return sorted(con.execute(sql).fetchall(), key=repr)
+
+
+def test_each_bad_record_is_rejected_with_its_field_and_reason(
+    rejects_build: SimpleNamespace,
+) -> None:
+    rows = _rows(
+        rejects_build.db,
+        "select shop, stream, record_id, field, reason, _file_name, _airbyte_raw_id"
+        " from audit.rejected_records",
+    )
+    assert {r[1:5] for r in rows} == EXPECTED
+    assert len(rows) == len(EXPECTED)
+    assert {r[0] for r in rows} == {"shopify"}
+    # each row names the raw row it stands for
+    for _, stream, _, _, _, file_name, raw_id in rows:
+        assert file_name == f"shopify/{stream}/2025_05_01_0_0.parquet"
+        assert raw_id.startswith(f"s0-{stream}-")
+
+
+def test_no_bad_record_reaches_staging_and_the_marts_equal_a_clean_build(
+    rejects_build: SimpleNamespace, built_duckdb: Path
+) -> None:
+    db = rejects_build.db
+    rejected = {r[0] for r in _rows(db, "select _airbyte_raw_id from audit.rejected_records")}
+    for model in ("stg_shopify__orders", "stg_shopify__order_versions", "stg_shopify__customers"):
+        held = {r[0] for r in _rows(db, f"select _airbyte_raw_id from staging.{model}")}
+        assert not held & rejected, model
+    assert not _rows(db, "select 1 from staging.stg_shopify__orders where order_id > 9000")
+    for mart in MARTS:
+        sql = f"select * from marts.{mart}"
+        assert _rows(db, sql) == _rows(built_duckdb, sql), mart
+
+
+def test_transform_says_how_many_records_it_rejected(rejects_build: SimpleNamespace) -> None:
+    assert "6 records rejected: customers 1, orders 5 (audit.rejected_records)" in (
+        rejects_build.stdout
+    )
+    # dbt's own warning names the test
+    assert "no_rejected_records" in rejects_build.stdout
+
+
+def test_a_shop_without_its_settings_fails_the_build_instead_of_using_utc(
+    rejects_build: SimpleNamespace, tmp_path: Path
+) -> None:
+    """On a copy of the module's warehouse: `shopify`'s shop record now names a time zone
+    that does not exist, and orders arrive from a namespace `shop_x` that has no shop
+    record. Only those few nodes are rebuilt (one small dbt build)."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(rejects_build.db, db)
+    mars = {**SHOP, "iana_timezone": "Mars/Olympus_Mons", "updated_at": "2025-06-01T00:00:00Z"}
+    order = {**SYNCS[0]["orders"][0], "id": 7001}
+    with duckdb.connect(str(db)) as con:
+        for stream, rec, ns in (("shop", mars, "shopify"), ("orders", order, "shop_x")):
+            con.execute(
+                f"insert into raw.{stream} values (?, ?, ?, ?, ?)",
+                [
+                    json.dumps(rec),
+                    f"late-{stream}",
+                    datetime(2025, 6, 1),
+                    f"{ns}/{stream}/2025_06_01_0_0.parquet",
+                    datetime(2025, 6, 1, 1),
+                ],
+            )
+    dbt = duckdb_runner(tmp_path)
+    nodes = "stg_shopify__shop stg_shopify__orders int_shop assert_every_shop_has_its_settings"
+    out = dbt("build", "--select", nodes, check=False)
+    assert out.returncode != 0, out.stdout[-3000:]
+    assert "Failure in test assert_every_shop_has_its_settings" in out.stdout
+    with duckdb.connect(str(db), read_only=True) as con:
+        # no UTC default: the shop without a record has no time zone at all
+        zones = con.execute("select shop, iana_timezone from intermediate.int_shop").fetchall()
+        # the test's own rows say what is wrong (its compiled SQL, run on the warehouse)
+        compiled = next((tmp_path / "target" / "compiled").rglob("assert_every_shop_has*.sql"))
+        rows = con.execute(f"select shop, problem from ({compiled.read_text()})").fetchall()
+    assert sorted(zones) == [("shop_x", None), ("shopify", "Mars/Olympus_Mons")]
+    assert sorted(rows) == [
+        ("shop_x", "no shop record"),
+        ("shopify", "unknown time zone Mars/Olympus_Mons"),
+    ]
