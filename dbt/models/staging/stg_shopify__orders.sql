@@ -125,6 +125,8 @@ candidates as (
     {{ latest_candidates('parsed', 'order_id') }}
 )
 
+-- source-shopify's record of a deleted order is reduced ({id, deleted_at, ...}, no updated_at):
+-- its deletion time orders it after the versions before it
 select *
 from candidates
-{{ keep_latest('order_id') }}
+{{ keep_latest('order_id', 'coalesce(deleted_at, updated_at)') }}

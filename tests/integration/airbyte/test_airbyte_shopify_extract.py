@@ -311,13 +311,8 @@ def test_the_lake_loads_and_builds(workspace: dict[str, str]) -> None:
         assert sums[0] == sums[1] == sums[2]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="dbt picks an order's latest version by updated_at, and source-shopify's deleted "
-    "records carry none (only deleted_at): the deleted order stays in the marts (issue 17, "
-    "dbt side); remove this mark when it is fixed",
-)
 def test_a_deleted_order_leaves_the_marts(workspace: dict[str, str]) -> None:
+    """source-shopify's deleted record has deleted_at but no updated_at: it still wins."""
     with duckdb.connect(workspace["SPOON_DUCKDB_PATH"], read_only=True) as con:
         got = con.execute("select count(*) from marts.fct_orders where order_id = 20005")
         assert got.fetchone() == (0,)
