@@ -40,7 +40,9 @@ while [ $# -gt 0 ]; do
   shift
 done
 echo "Completed with 1 error"
-if [ -n "$FAKE_RESULTS" ]; then mkdir -p "$target" && cp "$FAKE_RESULTS" "$target/run_results.json"; fi
+if [ -n "$FAKE_RESULTS" ]; then
+  mkdir -p "$target" && cp "$FAKE_RESULTS" "$target/run_results.json"
+fi
 exit 1
 """
 
