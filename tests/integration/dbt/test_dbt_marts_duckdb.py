@@ -227,3 +227,17 @@ def test_incremental_run_equals_full_refresh_and_only_rewrites_affected_orders(
         "where order_id in (1003, 1007) order by order_id",
     )
     assert seqs == [(1003, "9002", 1), (1007, "9002", 2)]
+
+
+def test_the_build_is_logged_in_the_warehouse(built_duckdb: Path) -> None:
+    """on-run-end (macros/build_log.sql): one row per build, in the warehouse itself."""
+    with duckdb.connect(str(built_duckdb), read_only=True) as con:
+        rows = con.execute(
+            "select invocation_id, command, target_name, status, nodes, errors, skipped, "
+            "started_at, finished_at from audit.dbt_build_log"
+        ).fetchall()
+    assert len(rows) == 1
+    invocation, command, target, status, nodes, errors, skipped, started, finished = rows[0]
+    assert (command, target, status, errors, skipped) == ("build", "dev", "success", 0, 0)
+    assert len(invocation) == 36 and nodes > 50
+    assert started <= finished
