@@ -34,6 +34,8 @@ def failure_summary(run_results: Path, *, since: float | None = None) -> str | N
         data = json.loads(run_results.read_text())
     except (OSError, ValueError):
         return None
+    if not isinstance(data, dict):
+        return None
     results: list[dict[str, Any]] = [r for r in (data.get("results") or []) if isinstance(r, dict)]
     failed = [r for r in results if r.get("status") in FAILED]
     if not failed:
