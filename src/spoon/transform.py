@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import os
 import subprocess
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
+from spoon.dbt_results import failure_summary, target_path
 from spoon.errors import SpoonError, TransformError
 from spoon.settings import Settings
 
@@ -66,6 +68,7 @@ def run_dbt(
         Path(settings.duckdb_path).parent.mkdir(parents=True, exist_ok=True)
     cmd = dbt_command(settings, args)
     tail: list[str] = []
+    started = time.time()
     with subprocess.Popen(
         cmd,
         env=dbt_env(settings),
@@ -84,6 +87,11 @@ def run_dbt(
     if check and code != 0:
         errors = [ln for ln in tail if "error" in ln.lower() or "fail" in ln.lower()]
         first = (errors or tail or ["no output"])[0].strip()
+        project = Path(settings.dbt_project_dir).resolve()
+        results = target_path(project, args, dbt_env(settings)) / "run_results.json"
+        summary = failure_summary(results, since=started)
+        if summary:  # the run's own artifact: which node failed and why
+            raise TransformError(f"dbt {args[0]} failed: {summary} ({results})")
         raise TransformError(f"dbt {args[0]} failed (exit {code}): {first}")
     return code
 

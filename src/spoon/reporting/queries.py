@@ -1,6 +1,7 @@
 """The read-only SQL behind the dashboard, portable between DuckDB and Snowflake.
 
-Every query reads schema `marts` only (freshness also peeks at the loader's history).
+Every query reads schema `marts` only (freshness also peeks at the loader's history
+and dbt's build log, audit.dbt_build_log).
 Heavy tables (`fct_sales`, `fct_orders`) are always filtered by date and aggregated in the
 warehouse, so results stay small on a shop with millions of orders. Values put into SQL are
 dates, integers and shop handles checked by this module (never user text).
@@ -370,11 +371,31 @@ class Freshness:
     last_load: datetime | None
     last_build: datetime | None
     build_source: str  # where last_build came from
+    #: the last build attempt, successful or not (audit.dbt_build_log only)
+    last_attempt: datetime | None = None
+    last_attempt_status: str | None = None
 
     def line(self) -> str:
         load = _when(self.last_load)
         build = _when(self.last_build)
         return f"Last successful load: {load} · last build: {build}"
+
+    @property
+    def stale(self) -> bool:
+        """The last build failed after the last successful one: the marts are older."""
+        return (
+            self.last_attempt_status == "error"
+            and self.last_attempt is not None
+            and (self.last_build is None or self.last_attempt > self.last_build)
+        )
+
+    def stale_warning(self) -> str | None:
+        if not self.stale:
+            return None
+        return (
+            f"The marts are stale: the last build failed at {_when(self.last_attempt)}; "
+            f"they show data as of the build at {_when(self.last_build)}."
+        )
 
 
 def freshness(
@@ -396,6 +417,25 @@ def freshness(
         except ReportingError:  # not part of the contract: freshness stays unknown
             last_load = None
 
+    load = _naive(last_load) if last_load else None
+    if db.has_table("audit", "dbt_build_log"):
+        # the warehouse's own log (dbt on-run-end, macros/build_log.sql): this warehouse's
+        # builds, not whatever the checkout's target/ last ran against
+        ok = db.query(
+            "select max(finished_at) as at from audit.dbt_build_log where status = 'success'"
+        ).first()
+        last = db.query(
+            "select finished_at as at, status from audit.dbt_build_log "
+            "order by finished_at desc limit 1"
+        ).first()
+        return Freshness(
+            load,
+            _naive(ok["at"]) if ok and ok["at"] else None,
+            "warehouse build log",
+            _naive(last["at"]) if last and last["at"] else None,
+            str(last["status"]) if last else None,
+        )
+
     candidates: list[tuple[datetime, str]] = []
     if db.name == "snowflake":
         row = db.query(
@@ -411,7 +451,7 @@ def freshness(
     if refreshed:
         candidates.append((refreshed, "nightly run"))
     last_build, source = max(candidates) if candidates else (None, "unknown")
-    return Freshness(_naive(last_load) if last_load else None, last_build, source)
+    return Freshness(load, last_build, source)
 
 
 def _run_results_time(path: Path) -> datetime | None:

@@ -164,6 +164,9 @@ def _sidebar(reporter: Reporter) -> Context | None:
     st.sidebar.caption(f"Data from {bounds.start:%b %-d, %Y} to {bounds.end:%b %-d, %Y}")
     fresh = reporter.freshness()
     st.sidebar.caption(f":material/schedule: {fresh.line()}")
+    stale = fresh.stale_warning()
+    if stale:
+        st.sidebar.warning(stale, icon=":material/warning:")
     st.sidebar.caption(f":material/database: {reporter.describe()}")
     return Context(reporter, period, bounds, preset, reporter.currency(), shop_label)
 

@@ -135,6 +135,35 @@ def test_freshness_line_shows_the_last_load(
     assert f"Last successful load: {last:%Y-%m-%d %H:%M} UTC" in captions
 
 
+def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
+    dash: SimpleNamespace,
+    fixture_warehouse: Path,
+    tmp_path: Path,
+    use_warehouse: Callable[[Path], Path],
+) -> None:
+    import duckdb
+
+    db = dash.copy_warehouse(fixture_warehouse, tmp_path / "stale")
+    with duckdb.connect(str(db)) as con:
+        con.execute("create schema audit")
+        con.execute(
+            "create table audit.dbt_build_log as select * from (values "
+            "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
+            "'success', 80, 0, 0), "
+            "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
+            "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
+            "finished_at, status, nodes, errors, skipped)"
+        )
+    use_warehouse(db)
+    at = run_app(dash)
+    assert_clean(at, "stale marts")
+    warnings = [w.value for w in at.sidebar.warning]
+    assert warnings == [
+        "The marts are stale: the last build failed at 2026-01-16 06:20 UTC; "
+        "they show data as of the build at 2026-01-15 06:12 UTC."
+    ]
+
+
 def test_no_warehouse_says_how_to_build_one(
     dash: SimpleNamespace, tmp_path: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:

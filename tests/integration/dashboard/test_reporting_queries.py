@@ -195,6 +195,61 @@ def test_freshness_from_the_load_history_run_results_and_refresh_file(
     assert queries.freshness(db, run_results=results).last_build is None
 
 
+def log_builds(path: Path, *builds: tuple[str, str]) -> None:
+    """Rows of audit.dbt_build_log (as dbt's on-run-end hook writes them): (finished, status)."""
+    import duckdb
+
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema if not exists audit")
+        con.execute(
+            "create table if not exists audit.dbt_build_log (invocation_id varchar, "
+            "command varchar, target_name varchar, started_at timestamp, finished_at timestamp, "
+            "status varchar, nodes integer, errors integer, skipped integer)"
+        )
+        for i, (finished, status) in enumerate(builds):
+            con.execute(
+                "insert into audit.dbt_build_log values (?, 'build', 'dev', "
+                "cast(? as timestamp) - interval 5 minute, cast(? as timestamp), ?, 80, ?, 0)",
+                [f"inv-{i}", finished, finished, status, int(status == "error")],
+            )
+
+
+def test_freshness_from_the_warehouse_build_log_stale_after_a_failed_build(
+    fixture_warehouse: Path, tmp_path: Path, dash: SimpleNamespace
+) -> None:
+    path = dash.copy_warehouse(fixture_warehouse, tmp_path / "logged")
+    # the checkout's run_results.json (another warehouse's build) no longer counts
+    results = tmp_path / "run_results.json"
+    results.write_text(
+        json.dumps(
+            {
+                "metadata": {"generated_at": "2026-02-01T00:00:00Z"},
+                "args": {"which": "build"},
+                "results": [{"status": "success"}],
+            }
+        )
+    )
+    log_builds(path, ("2026-01-14 06:10:00", "success"), ("2026-01-15 06:12:00", "success"))
+    fresh = queries.freshness(DuckDBBackend(path), run_results=results)
+    assert fresh.last_build == datetime(2026, 1, 15, 6, 12)
+    assert fresh.build_source == "warehouse build log"
+    assert not fresh.stale and fresh.stale_warning() is None
+
+    log_builds(path, ("2026-01-16 06:20:00", "error"))
+    fresh = queries.freshness(DuckDBBackend(path), run_results=results)
+    assert fresh.last_build == datetime(2026, 1, 15, 6, 12)
+    failed_at = datetime(2026, 1, 16, 6, 20)
+    assert (fresh.last_attempt, fresh.last_attempt_status) == (failed_at, "error")
+    assert fresh.stale
+    assert fresh.stale_warning() == (
+        "The marts are stale: the last build failed at 2026-01-16 06:20 UTC; "
+        "they show data as of the build at 2026-01-15 06:12 UTC."
+    )
+
+    log_builds(path, ("2026-01-17 06:15:00", "success"))
+    assert not queries.freshness(DuckDBBackend(path)).stale
+
+
 def test_reporter_caches_until_the_warehouse_changes(
     fixture_warehouse: Path, tmp_path: Path, dash: SimpleNamespace
 ) -> None:

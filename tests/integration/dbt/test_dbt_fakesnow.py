@@ -257,3 +257,18 @@ def test_snowflake_sql_gives_the_same_several_shops_as_duckdb(
     assert snow_recon == duck_recon
     events = rawshop.query(duck, "select count(*) from marts.fct_sales")[0][0]
     assert snow_ids == [(events, events)]
+
+
+def test_the_builds_are_logged_in_snowflake_sql(
+    snow_shops: Callable[[str], list[tuple[Any, ...]]],
+) -> None:
+    """The on-run-end hook (macros/build_log.sql) on Snowflake SQL: the `run` then the
+    `build` of the fixture, each one row of audit.dbt_build_log."""
+    rows = snow_shops(
+        "select command, target_name, status, errors, skipped, started_at <= finished_at "
+        "from audit.dbt_build_log order by started_at"
+    )
+    assert rows == [
+        ("run", "fakesnow", "success", 0, 0, True),
+        ("build", "fakesnow", "success", 0, 0, True),
+    ]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
@@ -227,3 +228,34 @@ def test_incremental_run_equals_full_refresh_and_only_rewrites_affected_orders(
         "where order_id in (1003, 1007) order by order_id",
     )
     assert seqs == [(1003, "9002", 1), (1007, "9002", 2)]
+
+
+def test_the_build_is_logged_in_the_warehouse(built_duckdb: Path, duckdb_dbt: Any) -> None:
+    """on-run-end (macros/build_log.sql): one row per build/run, in the warehouse itself,
+    a failed run included."""
+    with duckdb.connect(str(built_duckdb), read_only=True) as con:
+        rows = con.execute(
+            "select invocation_id, command, target_name, status, nodes, errors, skipped, "
+            "started_at, finished_at from audit.dbt_build_log"
+        ).fetchall()
+    assert len(rows) == 1
+    invocation, command, target, status, nodes, errors, skipped, started, finished = rows[0]
+    assert (command, target, status, errors, skipped) == ("build", "dev", "success", 0, 0)
+    assert len(invocation) == 36 and nodes > 50
+    assert started <= finished
+
+    # a run that fails (its raw table is gone) is logged too, as an error after the success
+    path = duckdb_dbt.workdir / "warehouse.duckdb"
+    path.with_name(path.name + ".wal").unlink(missing_ok=True)
+    shutil.copyfile(built_duckdb, path)
+    with duckdb.connect(str(path)) as con:
+        con.execute("drop table raw.locations")
+    out = duckdb_dbt("run", "--select", "stg_shopify__locations", check=False)
+    assert out.returncode == 1, out.stdout[-3000:]
+    with duckdb.connect(str(path), read_only=True) as con:
+        log = con.execute(
+            "select command, status, nodes, errors, started_at from audit.dbt_build_log "
+            "order by started_at"
+        ).fetchall()
+    assert [row[:4] for row in log] == [("build", "success", nodes, 0), ("run", "error", 1, 1)]
+    assert log[1][4] >= finished
