@@ -42,3 +42,8 @@ GRANT SELECT ON ALL TABLES IN SCHEMA {{ analytics_db }}.MARTS TO ROLE {{ reporte
 GRANT SELECT ON ALL VIEWS IN SCHEMA {{ analytics_db }}.MARTS TO ROLE {{ reporter_role }};
 GRANT SELECT ON FUTURE TABLES IN SCHEMA {{ analytics_db }}.MARTS TO ROLE {{ reporter_role }};
 GRANT SELECT ON FUTURE VIEWS IN SCHEMA {{ analytics_db }}.MARTS TO ROLE {{ reporter_role }};
+-- AUDIT: the build log (the dashboard's freshness) and the rejected records (ids, fields,
+-- reasons; no customer data)
+GRANT USAGE ON SCHEMA {{ analytics_db }}.AUDIT TO ROLE {{ reporter_role }};
+GRANT SELECT ON ALL TABLES IN SCHEMA {{ analytics_db }}.AUDIT TO ROLE {{ reporter_role }};
+GRANT SELECT ON FUTURE TABLES IN SCHEMA {{ analytics_db }}.AUDIT TO ROLE {{ reporter_role }};

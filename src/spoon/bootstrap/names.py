@@ -15,7 +15,7 @@ from spoon.lake import STREAMS as STREAMS  # one raw table and one pipe per stre
 from spoon.settings import Settings, repo_path
 
 RAW_SCHEMA = "RAW"
-ANALYTICS_SCHEMAS: tuple[str, ...] = ("STAGING", "INTERMEDIATE", "MARTS")
+ANALYTICS_SCHEMAS: tuple[str, ...] = ("STAGING", "INTERMEDIATE", "MARTS", "AUDIT")
 
 
 def env_suffix(settings: Settings) -> str:

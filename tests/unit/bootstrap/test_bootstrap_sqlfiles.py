@@ -176,7 +176,7 @@ def test_least_privilege_grants(make_settings) -> None:
     sts = sqlfiles.statements(make_settings())
     reporter = _grants(sts, "REPORTER")
     assert reporter and all("RAW" not in g.replace("REPORTER", "") for g in reporter), reporter
-    allowed = r"ON (WAREHOUSE REPORTING|DATABASE ANALYTICS|.*SCHEMA ANALYTICS\.MARTS)"
+    allowed = r"ON (WAREHOUSE REPORTING|DATABASE ANALYTICS|.*SCHEMA ANALYTICS\.(MARTS|AUDIT))"
     assert all(re.search(allowed, g) for g in reporter), reporter
     assert "GRANT SELECT ON FUTURE TABLES IN SCHEMA ANALYTICS.MARTS TO ROLE REPORTER" in reporter
     assert "GRANT SELECT ON FUTURE VIEWS IN SCHEMA ANALYTICS.MARTS TO ROLE REPORTER" in reporter
