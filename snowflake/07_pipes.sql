@@ -1,6 +1,7 @@
 -- One auto-ingest pipe per shop (lake namespace, SPOON_LAKE_NAMESPACES) and stream, all into
 -- the stream's one raw table (the namespace is in _file_name): `{STREAM}_PIPE` for the
--- default shop (SPOON_LAKE_NAMESPACE), `{NAMESPACE}_{STREAM}_PIPE` for the others. S3 notifies the pipe's queue when Airbyte lands a file
+-- default shop (SPOON_LAKE_NAMESPACE), `{NAMESPACE}_{STREAM}_PIPE` for the others.
+-- S3 notifies the pipe's queue when Airbyte lands a file
 -- and Snowpipe copies it once. A pipe's COPY cannot be altered: to change it, drop the pipe
 -- and re-run this file (Snowpipe's load history keeps loaded files from loading twice).
 -- Only `.parquet` objects reach a pipe: the bucket notification filters on that suffix.
