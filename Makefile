@@ -53,7 +53,7 @@ core: $(STAMP)/venv $(STAMP)/dbt-venv
 
 setup: system-packages core $(STAMP)/airflow-venv $(STAMP)/compose-venv $(STAMP)/node-tools ## Install everything the tests need (system packages, virtualenvs, node tools); quiet when done
 
-test: setup $(STAMP)/pyairbyte-venv shopify-schemas ## Run the whole test suite (installs what it needs first; ~35 min on 2 cores)
+test: setup $(STAMP)/pyairbyte-venv shopify-schemas ## Run the whole test suite (installs what it needs first; ~40 min on 2 cores)
 	@$(BIN)/pytest -q tests
 
 system-packages: ## Install the missing system packages the tests need (apt-get as root or sudo -n)
