@@ -14,22 +14,20 @@ from spoon.bootstrap import sqlfiles
 from spoon.bootstrap.connection import connect_admin
 from spoon.bootstrap.snowflake import apply
 from spoon.lake import Lake
-from spoon.settings import load_settings
+from spoon.settings import Settings, load_settings
 
 BUCKET = "willows-spoon-pipes"
 
 
-@pytest.mark.slow
-def test_pipe_copy_loads_contract_1_files(
-    aws_env: str, fakesnow_port: int, fakesnow_cannot_run: frozenset[str], tmp_path: Path
-) -> None:
-    boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=BUCKET)
-    settings = load_settings(
-        env="dev",
-        s3_bucket=BUCKET,
+def _settings(
+    bucket: str, aws_env: str, fakesnow_port: int, tmp_path: Path, **extra: object
+) -> Settings:
+    """Settings for the lake in `bucket` on moto and the admin on the session's fakesnow."""
+    return load_settings(
+        s3_bucket=bucket,
         s3_prefix="lake",
         aws_account_id="123456789012",
-        lake_url=f"s3://{BUCKET}/lake",
+        lake_url=f"s3://{bucket}/lake",
         aws_endpoint_url=aws_env,
         snowflake_account="fakesnow",
         snowflake_admin_user="admin",
@@ -39,7 +37,16 @@ def test_pipe_copy_loads_contract_1_files(
         snowflake_port=fakesnow_port,
         snowflake_protocol="http",
         snowflake_keys_dir=tmp_path / "keys",
+        **extra,
     )
+
+
+@pytest.mark.slow
+def test_pipe_copy_loads_contract_1_files(
+    aws_env: str, fakesnow_port: int, fakesnow_cannot_run: frozenset[str], tmp_path: Path
+) -> None:
+    boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=BUCKET)
+    settings = _settings(BUCKET, aws_env, fakesnow_port, tmp_path, env="dev")
     lake = Lake(settings.lake_url)
     at = datetime(2026, 1, 2, 2, 30, tzinfo=UTC)
     orders = [
@@ -105,22 +112,8 @@ def test_each_shops_pipes_load_its_own_namespace_into_the_shared_tables(
     `_file_name`); applying the bootstrap again changes nothing."""
     bucket = BUCKET + "-shops"
     boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1").create_bucket(Bucket=bucket)
-    settings = load_settings(
-        env="ci",
-        lake_namespaces="shopify,shop_eu",
-        s3_bucket=bucket,
-        s3_prefix="lake",
-        aws_account_id="123456789012",
-        lake_url=f"s3://{bucket}/lake",
-        aws_endpoint_url=aws_env,
-        snowflake_account="fakesnow",
-        snowflake_admin_user="admin",
-        snowflake_admin_authenticator="snowflake",
-        snowflake_admin_password="snow",
-        snowflake_host="127.0.0.1",
-        snowflake_port=fakesnow_port,
-        snowflake_protocol="http",
-        snowflake_keys_dir=tmp_path / "keys",
+    settings = _settings(
+        bucket, aws_env, fakesnow_port, tmp_path, env="ci", lake_namespaces="shopify,shop_eu"
     )
     lake = Lake(settings.lake_url)
     at = datetime(2026, 1, 2, 2, 30, tzinfo=UTC)
