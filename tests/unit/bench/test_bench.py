@@ -17,11 +17,12 @@ STEPS = ["generate", "load", "dbt"]
 @pytest.mark.slow
 def test_bench_writes_a_sane_results_file(tmp_path: Path) -> None:
     out = tmp_path / "results.json"
-    # one dbt model, not the whole build: this checks the script, it does not benchmark
+    # one dbt model and its parents (the audit of rejects), not the whole build: this
+    # checks the script, it does not benchmark
     run = subprocess.run(
         [
             sys.executable, str(SCRIPT), "--sizes", "300", "--workdir", str(tmp_path / "work"),
-            "--output", str(out), "--dbt-select", "stg_shopify__shop",
+            "--output", str(out), "--dbt-select", "+stg_shopify__shop",
         ],
         capture_output=True, text=True, timeout=240, cwd=tmp_path,
     )  # fmt: skip
