@@ -1,5 +1,5 @@
-"""Dashboard page: growth (rendered by spoon.reporting.ui)."""
+"""Dashboard page: growth (rendered by spoon.dashboard.ui)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.ui import page
 
 page("growth")

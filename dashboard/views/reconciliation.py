@@ -1,5 +1,5 @@
-"""Dashboard page: the check against Shopify's own figures (rendered by spoon.reporting.ui)."""
+"""Dashboard page: the check against Shopify's own figures (rendered by spoon.dashboard.ui)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.ui import page
 
 page("reconciliation")

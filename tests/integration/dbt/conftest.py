@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from spoon.lake import STREAMS
+from spoon.load.lake import STREAMS
 
 REPO = Path(__file__).resolve().parents[3]
 DBT = REPO / ".venv-dbt" / "bin" / "dbt"
