@@ -5,6 +5,6 @@ All logic lives in `spoon.dashboard`; this file only starts the app shell.
 
 from pathlib import Path
 
-from spoon.dashboard.ui import run_app
+from spoon.dashboard.shell import run_app
 
 run_app(Path(__file__).resolve().parent)

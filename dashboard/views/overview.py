@@ -1,5 +1,6 @@
-"""Dashboard page: overview (rendered by spoon.dashboard.ui)."""
+"""Dashboard page: overview (spoon.dashboard.pages.overview)."""
 
-from spoon.dashboard.ui import page
+from spoon.dashboard.pages import overview
+from spoon.dashboard.shell import show
 
-page("overview")
+show(overview.render)

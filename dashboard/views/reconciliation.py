@@ -1,5 +1,6 @@
-"""Dashboard page: the check against Shopify's own figures (rendered by spoon.dashboard.ui)."""
+"""Dashboard page: the check against Shopify's figures (spoon.dashboard.pages.reconciliation)."""
 
-from spoon.dashboard.ui import page
+from spoon.dashboard.pages import reconciliation
+from spoon.dashboard.shell import show
 
-page("reconciliation")
+show(reconciliation.render)

@@ -1,6 +1,8 @@
 """Reporting on the marts: read-only queries (DuckDB or Snowflake), KPI maths, caching.
 
-The Streamlit dashboard (`dashboard/`, `spoon.dashboard.ui`) shows what `Reporter` returns.
+The Streamlit dashboard shows what `Reporter` returns: `spoon.dashboard.shell` (navigation,
+sidebar), `spoon.dashboard.pages` (one module a page), `spoon.dashboard.widgets` (what the
+pages share); `dashboard/app.py` and `dashboard/views/` only call into them.
 """
 
 from spoon.dashboard.backends import (

@@ -226,7 +226,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
 
 
 def test_settings_fingerprint_keeps_secrets_out_but_tells_them_apart() -> None:
-    from spoon.dashboard.ui import settings_fingerprint
+    from spoon.dashboard.shell import settings_fingerprint
 
     a = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-1"))
     b = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-2"))
