@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Protocol
 
-from spoon.errors import SpoonError
+from spoon.errors import SpoonError, first_line
 from spoon.settings import Settings
 
 MARTS_SCHEMA = "marts"
@@ -114,11 +114,11 @@ class DuckDBBackend:
             return _rows(cur.description, cur.fetchall())
         except duckdb.CatalogException as err:
             raise WarehouseMissing(
-                f"the marts are not built in {self.path} ({_first_line(err)}); "
+                f"the marts are not built in {self.path} ({first_line(err)}); "
                 "run `make demo` or `spoon transform`"
             ) from None
         except duckdb.Error as err:
-            raise ReportingError(f"query failed on {self.path}: {_first_line(err)}") from None
+            raise ReportingError(f"query failed on {self.path}: {first_line(err)}") from None
         finally:
             con.close()
 
@@ -157,12 +157,12 @@ class SnowflakeBackend:
             except snowflake.connector.errors.Error as err:
                 raise ReportingError(
                     f"cannot connect to Snowflake as {self.connect_args.get('user')}: "
-                    f"{_first_line(err)}; check SPOON_SNOWFLAKE_* settings and the reporter key"
+                    f"{first_line(err)}; check SPOON_SNOWFLAKE_* settings and the reporter key"
                 ) from None
             except (ValueError, TypeError) as err:  # the key file: wrong or missing passphrase
                 raise ReportingError(
                     f"cannot read the reporter key {self.connect_args.get('private_key_file')}: "
-                    f"{_first_line(err)}; check SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"
+                    f"{first_line(err)}; check SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"
                 ) from None
         return self._con
 
@@ -178,10 +178,10 @@ class SnowflakeBackend:
             except snowflake.connector.errors.ProgrammingError as err:
                 if "does not exist" in str(err).lower():
                     raise WarehouseMissing(
-                        f"the marts are not built in Snowflake ({_first_line(err)}); "
+                        f"the marts are not built in Snowflake ({first_line(err)}); "
                         "run the nightly DAG or `spoon transform`"
                     ) from None
-                raise ReportingError(f"Snowflake query failed: {_first_line(err)}") from None
+                raise ReportingError(f"Snowflake query failed: {first_line(err)}") from None
 
     def has_table(self, schema: str, table: str) -> bool:
         rows = self.query(
@@ -251,8 +251,3 @@ def _ident(name: str) -> str:
     if not name.replace("_", "").isalnum():
         raise ValueError(f"not an identifier: {name!r}")
     return name.lower()
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip().splitlines()
-    return text[0] if text else type(err).__name__

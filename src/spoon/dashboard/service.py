@@ -94,21 +94,21 @@ class Reporter:
         other.shops = tuple(shops) if shops is not None else None
         return other
 
-    def bounds(self) -> Period | None:
+    def _shop_query(self, name: str, query: Callable[..., T], *args: Hashable) -> T:
+        """`query(backend, *args, shops=...)` for the shops shown, cached under
+        `(name, *args, shops)`."""
         return self._cached(
-            ("bounds", self.shops), lambda: queries.date_bounds(self.backend, self.shops)
+            (name, *args, self.shops), lambda: query(self.backend, *args, shops=self.shops)
         )
+
+    def bounds(self) -> Period | None:
+        return self._shop_query("bounds", queries.date_bounds)
 
     def currency(self) -> str:
-        return self._cached(
-            ("currency", self.shops), lambda: queries.currency(self.backend, self.shops)
-        )
+        return self._shop_query("currency", queries.currency)
 
     def totals(self, period: Period) -> Totals:
-        return self._cached(
-            ("totals", period, self.shops),
-            lambda: queries.period_totals(self.backend, period, self.shops),
-        )
+        return self._shop_query("totals", queries.period_totals, period)
 
     def kpis(self, period: Period) -> list[Kpi]:
         """The header KPIs; the change is vs the previous period when the shop had one."""
@@ -118,51 +118,28 @@ class Reporter:
         return build_kpis(self.totals(period), self.totals(previous) if has_previous else None)
 
     def sales_over_time(self, period: Period, grain: Grain) -> Rows:
-        return self._cached(
-            ("sales", period, grain, self.shops),
-            lambda: queries.sales_over_time(self.backend, period, grain, self.shops),
-        )
+        return self._shop_query("sales", queries.sales_over_time, period, grain)
 
     def geo(self, period: Period | None) -> Rows:
-        return self._cached(
-            ("geo", period, self.shops),
-            lambda: queries.sales_by_geo(self.backend, period, self.shops),
-        )
+        return self._shop_query("geo", queries.sales_by_geo, period)
 
     def top_customers(self, period: Period | None, limit: int = 25) -> Rows:
-        return self._cached(
-            ("customers", period, limit, self.shops),
-            lambda: queries.top_customers(self.backend, period, limit, self.shops),
-        )
+        return self._shop_query("customers", queries.top_customers, period, limit)
 
     def cohorts(self, period: Period | None) -> Rows:
-        return self._cached(
-            ("cohorts", period, self.shops),
-            lambda: queries.cohorts(self.backend, period, self.shops),
-        )
+        return self._shop_query("cohorts", queries.cohorts, period)
 
     def products(self, period: Period, level: LeaderboardLevel, limit: int = 25) -> Rows:
-        return self._cached(
-            ("products", period, level, limit, self.shops),
-            lambda: queries.product_leaderboard(self.backend, period, level, limit, self.shops),
-        )
+        return self._shop_query("products", queries.product_leaderboard, period, level, limit)
 
     def growth(self) -> Rows:
-        return self._cached(
-            ("growth", self.shops), lambda: queries.growth(self.backend, self.shops)
-        )
+        return self._shop_query("growth", queries.growth)
 
     def reconciliation(self) -> Reconciliation | None:
-        return self._cached(
-            ("reconciliation", self.shops),
-            lambda: queries.reconciliation(self.backend, self.shops),
-        )
+        return self._shop_query("reconciliation", queries.reconciliation)
 
     def reconciliation_rows(self, status: str = "differs") -> Rows:
-        return self._cached(
-            ("reconciliation_rows", status, self.shops),
-            lambda: queries.reconciliation_rows(self.backend, status, shops=self.shops),
-        )
+        return self._shop_query("reconciliation_rows", queries.reconciliation_rows, status)
 
     def freshness(self) -> Freshness:
         return self._cached(
