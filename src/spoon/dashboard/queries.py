@@ -330,22 +330,29 @@ class Reconciliation:
         return self.agrees + self.differs + self.not_comparable
 
 
-def reconciliation(db: Backend, shops: Shops = None) -> Reconciliation | None:
-    """How many orders agree with Shopify's own figures; None when the mart is absent."""
-    if not db.has_table(M, "rpt_order_reconciliation"):
-        return None
+def reconciliation_sql(shops: Shops = None) -> str:
+    """One row: orders that agree, differ, are not comparable (columns agrees, differs,
+    not_comparable). An order differs if any of its rows does, else it is not comparable if
+    any row is. `spoon summary` counts its reconciliation line with it too."""
     order = "shop, order_id" if shops is not None else "order_id"
     per_order = (
         f"select {order}, max(case status when 'differs' then 2 when 'not comparable' then 1 "
         f"else 0 end) as worst from {M}.rpt_order_reconciliation"
         f"{_shop_in(shops, glue='where')} group by {order}"
     )
-    row = db.query(
+    return (
         "select coalesce(sum(case when worst = 0 then 1 else 0 end), 0) as agrees, "
         "coalesce(sum(case when worst = 2 then 1 else 0 end), 0) as differs, "
         "coalesce(sum(case when worst = 1 then 1 else 0 end), 0) as not_comparable "
         f"from ({per_order}) as per_order"
-    ).first()
+    )
+
+
+def reconciliation(db: Backend, shops: Shops = None) -> Reconciliation | None:
+    """How many orders agree with Shopify's own figures; None when the mart is absent."""
+    if not db.has_table(M, "rpt_order_reconciliation"):
+        return None
+    row = db.query(reconciliation_sql(shops)).first()
     assert row is not None
     return Reconciliation(int(row["agrees"]), int(row["differs"]), int(row["not_comparable"]))
 

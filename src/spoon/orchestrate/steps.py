@@ -238,25 +238,6 @@ def transform(
 
 
 # ---- summary ----------------------------------------------------------------------------------
-#: per order of one shop: differs if any of its rows differs, else not comparable if any row is
-RECONCILIATION_SQL = """
-select status, count(*) as orders
-from (
-    select
-        order_id,
-        case
-            when bool_or(status = 'differs') then 'differs'
-            when bool_or(status = 'not comparable') then 'not comparable'
-            else 'agrees'
-        end as status
-    from marts.rpt_order_reconciliation
-    {where}
-    group by order_id
-) as per_order
-group by status
-"""
-
-
 def _marts(
     settings: Settings | None, sql: str, model: str, params: Sequence[Any] = ()
 ) -> list[dict[str, Any]]:
@@ -315,13 +296,17 @@ def daily_sales(settings: Settings | None = None, shop: str | None = None) -> li
 
 def reconciliation(settings: Settings | None = None, shop: str | None = None) -> dict[str, int]:
     """Orders of one shop (default: every row) per reconciliation status (agrees, differs,
-    not comparable)."""
+    not comparable), counted by the dashboard's query."""
+    from spoon.dashboard.queries import reconciliation_sql
+
     s = _settings(settings)
-    where, params = _shop_filter(s, shop)
-    rows = _marts(s, RECONCILIATION_SQL.format(where=where), "rpt_order_reconciliation", params)
-    counts = {"agrees": 0, "differs": 0, "not comparable": 0}
-    counts.update({r["status"]: int(r["orders"]) for r in rows})
-    return counts
+    shops = (shop,) if shop is not None and s.multi_shop else None
+    row = _marts(s, reconciliation_sql(shops), "rpt_order_reconciliation")[0]
+    return {
+        "agrees": int(row["agrees"]),
+        "differs": int(row["differs"]),
+        "not comparable": int(row["not_comparable"]),
+    }
 
 
 def shop_currency(settings: Settings | None = None, shop: str | None = None) -> str:
