@@ -1,6 +1,5 @@
-"""Dashboard page: customers (spoon.dashboard.pages.customers)."""
+"""Dashboard page: customers (rendered by spoon.reporting.ui)."""
 
-from spoon.dashboard.pages import customers
-from spoon.dashboard.shell import show
+from spoon.reporting.ui import page
 
-show(customers.render)
+page("customers")

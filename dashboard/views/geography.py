@@ -1,6 +1,5 @@
-"""Dashboard page: geography (spoon.dashboard.pages.geography)."""
+"""Dashboard page: geography (rendered by spoon.reporting.ui)."""
 
-from spoon.dashboard.pages import geography
-from spoon.dashboard.shell import show
+from spoon.reporting.ui import page
 
-show(geography.render)
+page("geography")

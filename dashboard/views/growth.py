@@ -1,6 +1,5 @@
-"""Dashboard page: growth (spoon.dashboard.pages.growth)."""
+"""Dashboard page: growth (rendered by spoon.reporting.ui)."""
 
-from spoon.dashboard.pages import growth
-from spoon.dashboard.shell import show
+from spoon.reporting.ui import page
 
-show(growth.render)
+page("growth")

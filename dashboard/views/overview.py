@@ -1,6 +1,5 @@
-"""Dashboard page: overview (spoon.dashboard.pages.overview)."""
+"""Dashboard page: overview (rendered by spoon.reporting.ui)."""
 
-from spoon.dashboard.pages import overview
-from spoon.dashboard.shell import show
+from spoon.reporting.ui import page
 
-show(overview.render)
+page("overview")

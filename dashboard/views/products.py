@@ -1,6 +1,5 @@
-"""Dashboard page: products (spoon.dashboard.pages.products)."""
+"""Dashboard page: products (rendered by spoon.reporting.ui)."""
 
-from spoon.dashboard.pages import products
-from spoon.dashboard.shell import show
+from spoon.reporting.ui import page
 
-show(products.render)
+page("products")

@@ -1,6 +1,5 @@
-"""Dashboard page: the check against Shopify's figures (spoon.dashboard.pages.reconciliation)."""
+"""Dashboard page: the check against Shopify's own figures (rendered by spoon.reporting.ui)."""
 
-from spoon.dashboard.pages import reconciliation
-from spoon.dashboard.shell import show
+from spoon.reporting.ui import page
 
-show(reconciliation.render)
+page("reconciliation")

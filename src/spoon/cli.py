@@ -22,8 +22,8 @@ console = Console(stderr=True)
 
 
 def _subapps() -> None:
-    from spoon.setup.airbyte.cli import app as airbyte_app
-    from spoon.setup.cli import app as bootstrap_app
+    from spoon.airbyte.cli import app as airbyte_app
+    from spoon.bootstrap.cli import app as bootstrap_app
 
     app.add_typer(bootstrap_app, name="bootstrap", help="Create the cloud side (Snowflake, AWS).")
     app.add_typer(
@@ -51,7 +51,7 @@ def demo(
     ] = None,
 ) -> None:
     """Generate the demo shop and run the whole embedded pipeline, then print a summary."""
-    from spoon.orchestrate.steps import run_demo
+    from spoon.pipeline import run_demo
 
     run_demo(orders=orders, days=days, seed=seed, profile=profile)
 
@@ -80,7 +80,7 @@ def extract(
     ] = None,
 ) -> None:
     """Extract every shop into the lake (one Airbyte-style sync per shop)."""
-    from spoon.orchestrate.steps import extract as do_extract
+    from spoon.pipeline import extract as do_extract
 
     do_extract(
         source=source,
@@ -97,7 +97,7 @@ def extract(
 @app.command()
 def load() -> None:
     """Load new lake files into the warehouse's raw tables (each file once)."""
-    from spoon.orchestrate.steps import load as do_load
+    from spoon.pipeline import load as do_load
 
     do_load()
 
@@ -108,7 +108,7 @@ def transform(
     full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models.")] = False,
 ) -> None:
     """Build and test the dbt models (staging -> intermediate -> marts)."""
-    from spoon.orchestrate.steps import transform as do_transform
+    from spoon.pipeline import transform as do_transform
 
     do_transform(select=select, full_refresh=full_refresh)
 
@@ -118,7 +118,7 @@ def run(
     source: Annotated[str | None, typer.Option(help="demo | shopify | airbyte.")] = None,
 ) -> None:
     """Run extract -> load -> transform, then print the summary."""
-    from spoon.orchestrate.steps import run_all
+    from spoon.pipeline import run_all
 
     run_all(source=source)
 
@@ -126,7 +126,7 @@ def run(
 @app.command()
 def summary() -> None:
     """Print the sales summary of each shop (totals and the last 7 days, its currency)."""
-    from spoon.orchestrate.steps import print_summary
+    from spoon.pipeline import print_summary
 
     print_summary()
 
@@ -136,7 +136,7 @@ def dashboard(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
 ) -> None:
     """Serve the dashboard on 127.0.0.1."""
-    from spoon.dashboard.runner import serve
+    from spoon.dashboard_runner import serve
 
     serve(port=port)
 
@@ -144,7 +144,7 @@ def dashboard(
 @app.command()
 def doctor() -> None:
     """Show the settings (secrets masked) and check each connection."""
-    from spoon.setup.doctor import run_doctor
+    from spoon.doctor import run_doctor
 
     if not run_doctor():
         raise typer.Exit(1)

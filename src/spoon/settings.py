@@ -246,7 +246,7 @@ class Settings(BaseSettings):
         """SPOON_DEMO_ORDERS, else the shop's demo profile's own default size."""
         if self.demo_orders is not None:
             return self.demo_orders
-        from spoon.extract.demo.shops import PROFILES
+        from spoon.demo.shops import PROFILES
 
         return PROFILES[self.demo_profile_of(namespace)].default_orders
 
@@ -299,7 +299,7 @@ class Settings(BaseSettings):
         """SPOON_DEMO_ORDERS, else the demo profile's own default size."""
         if self.demo_orders is not None:
             return self.demo_orders
-        from spoon.extract.demo.shops import PROFILES
+        from spoon.demo.shops import PROFILES
 
         return PROFILES[self.demo_profile].default_orders
 

@@ -366,7 +366,7 @@ def column(name: str, node: Node, values: list[Any]) -> tuple[pa.Array, list[lis
 def main(argv: list[str]) -> int:
     """`python -m spoon.stream_schemas DIR`: copy our streams' schemas, pruned, from DIR (an
     unpacked source-shopify's `source_shopify/schemas`)."""
-    from spoon.load.lake import STREAMS
+    from spoon.lake import STREAMS
 
     if len(argv) != 1:
         print("usage: python -m spoon.stream_schemas SOURCE_SHOPIFY_SCHEMAS_DIR", file=sys.stderr)

@@ -2,9 +2,9 @@
 one line without a retry storm.
 
 - Airbyte (production extract, `spoon extract --source airbyte`): our client
-  (`spoon.extract.airbyte.client`) against the fake Airbyte API of tests/integration/airbyte.
-  Already covered there: `spoon airbyte apply` retrying 503/429 on the token, sources and
-  connections (test_airbyte_apply.py::test_retries_on_503_and_429), a one-line 401 on `plan`, and an
+  (`spoon.airbyte.client`) against the fake Airbyte API of tests/integration/airbyte. Already
+  covered there: `spoon airbyte apply` retrying 503/429 on the token, sources and connections
+  (test_airbyte_apply.py::test_retries_on_503_and_429), a one-line 401 on `plan`, and an
   unreachable server. Here: the sync path (workspace and connection lookups, starting the job,
   polling it), a persistent outage that must give up, and the 401 on `spoon extract`.
 - Shopify without Airbyte (`spoon extract --source shopify`): source-shopify itself runs
@@ -32,9 +32,9 @@ from urllib.parse import urlparse
 import pyarrow.parquet as pq
 import pytest
 
-from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
-from spoon.extract.airbyte.sync import trigger_and_wait
-from spoon.extract.pyairbyte import ShopifyExtractError, extract_shopify
+from spoon.airbyte.client import AirbyteClient, AirbyteError
+from spoon.airbyte.shopify_extract import ShopifyExtractError, extract_shopify
+from spoon.airbyte.sync import trigger_and_wait
 from spoon.settings import load_settings, repo_path
 
 HELPERS = Path(__file__).resolve().parents[1] / "integration" / "airbyte"

@@ -22,16 +22,16 @@ from typing import Any
 
 import pytest
 
-from spoon.load.loader import connect
+from spoon.loader import connect
 
 #: `python -c DRIVER <read|commit> <n>`: `spoon load`, where the n-th lake read fails with
 #: EIO, or the n-th commit with a lost connection.
 DRIVER = """
 import errno, sys
 import duckdb
-import spoon.load.loader
+import spoon.loader
 from spoon.cli import main
-from spoon.load.lake import Lake
+from spoon.lake import Lake
 
 what, nth = sys.argv[1], int(sys.argv[2])
 calls = [0]
@@ -47,7 +47,7 @@ if what == "read":
 
     Lake.read_bytes = read_bytes
 else:
-    real_connect = spoon.load.loader.connect
+    real_connect = spoon.loader.connect
 
     class Dropping:
         def __init__(self, con):
@@ -63,7 +63,7 @@ else:
                     raise duckdb.ConnectionException("Connection Error: connection was lost")
             return self._con.execute(sql, *args)
 
-    spoon.load.loader.connect = lambda path: Dropping(real_connect(path))
+    spoon.loader.connect = lambda path: Dropping(real_connect(path))
 main(["load"])
 """
 

@@ -116,9 +116,9 @@ def test_a_missing_lake_folder_is_an_error_not_a_quiet_night(tmp_path: Path) -> 
 def test_the_doctor_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lake someone else writes (Airbyte) that is not there fails the check; a local one
     that `spoon extract` creates itself is reported as not there yet."""
+    from spoon.doctor import check_lake
     from spoon.errors import LakeError
     from spoon.settings import load_settings
-    from spoon.setup.doctor import check_lake
 
     missing = str(tmp_path / "no-such-lake")
     with pytest.raises(LakeError, match="does not exist"):

@@ -34,7 +34,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spoon.load.lake import Lake
+from spoon.lake import Lake
 
 MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
 REFUND_ID = 990_000_000_001

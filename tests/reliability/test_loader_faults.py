@@ -28,11 +28,11 @@ import pytest
 DRIVER = """
 import os, sys, time
 from pathlib import Path
-import spoon.load.loader
+import spoon.loader
 from spoon.cli import main
 
 when, nth, marker = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-real_connect = spoon.load.loader.connect
+real_connect = spoon.loader.connect
 
 
 class Parked:
@@ -61,7 +61,7 @@ class Parked:
         return out
 
 
-spoon.load.loader.connect = lambda path: Parked(real_connect(path))
+spoon.loader.connect = lambda path: Parked(real_connect(path))
 main(["load"])
 """
 

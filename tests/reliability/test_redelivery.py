@@ -22,7 +22,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from spoon.load.lake import Lake
+from spoon.lake import Lake
 
 RESENT = ("orders", "order_refunds", "customers", "transactions", "product_variants")
 

@@ -93,7 +93,7 @@ def test_no_default_airflow_admin_password(compose: dict[str, Any]) -> None:
     # the password file is written from .env, and refused when empty, before Airflow starts
     script = "\n".join(compose["services"]["airflow-init"]["command"])
     assert "set -euo pipefail" in script
-    assert script.index("spoon.orchestrate.runtime write-auth") < script.index("airflow db")
+    assert script.index("spoon.orchestration.runtime write-auth") < script.index("airflow db")
     example = (REPO / ".env.example").read_text()
     assert re.search(r"^AIRFLOW_ADMIN_PASSWORD=$", example, re.M), "no sample password"
 

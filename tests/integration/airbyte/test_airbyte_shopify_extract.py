@@ -245,7 +245,7 @@ def test_deleted_orders_and_rest_transactions_land(
     a deleted order comes as the connector's reduced record, beside whole orders in the same
     file, and REST transactions (lowercase kinds, `receipt: {}`, no amount_set) land in the
     lake that holds the GraphQL ones."""
-    from spoon.extract.pyairbyte import extract_shopify
+    from spoon.airbyte.shopify_extract import extract_shopify
     from spoon.settings import Settings
 
     fake = shop.fake

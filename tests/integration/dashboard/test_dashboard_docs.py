@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
+from spoon.docs import docs_server, generate_static_docs
 from spoon.errors import SpoonError
 from spoon.settings import load_settings
-from spoon.transform.docs import docs_server, generate_static_docs
 
 MARTS = (
     "fct_sales",

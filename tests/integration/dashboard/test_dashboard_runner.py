@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from spoon.dashboard.runner import app_path, check, streamlit_command
+from spoon.dashboard_runner import app_path, check, streamlit_command
 from spoon.errors import SpoonError
 from spoon.settings import load_settings
 

@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from spoon.dashboard.kpis import (
+from spoon.reporting.kpis import (
     MONEY_COLUMNS,
     Kpi,
     Period,

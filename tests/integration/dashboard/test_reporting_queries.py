@@ -12,11 +12,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from spoon.dashboard import queries
-from spoon.dashboard.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
-from spoon.dashboard.geo import split_geo, state_name
-from spoon.dashboard.kpis import MONEY_COLUMNS, Period
-from spoon.dashboard.service import Reporter
+from spoon.reporting import queries
+from spoon.reporting.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
+from spoon.reporting.geo import split_geo, state_name
+from spoon.reporting.kpis import MONEY_COLUMNS, Period
+from spoon.reporting.service import Reporter
 
 
 @pytest.fixture()

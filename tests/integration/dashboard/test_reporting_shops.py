@@ -13,10 +13,10 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from spoon.dashboard import queries
-from spoon.dashboard.backends import DuckDBBackend
-from spoon.dashboard.kpis import MONEY_COLUMNS, Period
-from spoon.dashboard.service import Reporter
+from spoon.reporting import queries
+from spoon.reporting.backends import DuckDBBackend
+from spoon.reporting.kpis import MONEY_COLUMNS, Period
+from spoon.reporting.service import Reporter
 
 #: shop -> (fixture seed, currency): two USD shops whose ids collide, and a EUR shop
 SHOPS = {"shop_a": (3, "USD"), "shop_b": (4, "USD"), "shop_c": (5, "EUR")}

@@ -15,14 +15,14 @@ import duckdb
 import pytest
 from pydantic import SecretStr
 
-from spoon.dashboard import queries
-from spoon.dashboard.backends import (
+from spoon.reporting import queries
+from spoon.reporting.backends import (
     DuckDBBackend,
     ReportingError,
     SnowflakeBackend,
     reporter_connect_args,
 )
-from spoon.dashboard.kpis import Period
+from spoon.reporting.kpis import Period
 from spoon.settings import Settings, load_settings
 
 TABLES = (
@@ -226,7 +226,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
 
 
 def test_settings_fingerprint_keeps_secrets_out_but_tells_them_apart() -> None:
-    from spoon.dashboard.shell import settings_fingerprint
+    from spoon.reporting.ui import settings_fingerprint
 
     a = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-1"))
     b = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-2"))

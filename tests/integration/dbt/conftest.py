@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from spoon.load.lake import STREAMS
+from spoon.lake import STREAMS
 
 REPO = Path(__file__).resolve().parents[3]
 DBT = REPO / ".venv-dbt" / "bin" / "dbt"

@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from spoon.extract.pyairbyte import (
+from spoon.airbyte.definitions import load_definitions
+from spoon.airbyte.shopify_extract import (
     STREAMS,
     ShopifyExtractError,
     _last_error,
@@ -15,9 +16,8 @@ from spoon.extract.pyairbyte import (
     save_state,
     source_config,
 )
-from spoon.load.lake import Lake
+from spoon.lake import Lake
 from spoon.settings import load_settings, repo_path
-from spoon.setup.airbyte.definitions import load_definitions
 
 
 def test_streams_are_the_connections_streams() -> None:

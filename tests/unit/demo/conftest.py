@@ -19,9 +19,9 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from spoon.extract.demo import DemoReport, extract_demo
-from spoon.extract.demo.shops import PROFILES, ShopProfile
-from spoon.load.lake import STREAMS
+from spoon.demo import DemoReport, extract_demo
+from spoon.demo.shops import PROFILES, ShopProfile
+from spoon.lake import STREAMS
 
 REPO = Path(__file__).resolve().parents[3]
 NAMESPACE = "shopify"

@@ -15,8 +15,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from spoon.extract.demo.history import SCRIPTED, History
-from spoon.extract.demo.model import DemoConfig
+from spoon.demo.history import SCRIPTED, History
+from spoon.demo.model import DemoConfig
 
 
 def _amount(money_set: dict[str, Any], side: str = "shop_money") -> Decimal:

@@ -18,9 +18,9 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
-from spoon.extract.demo import catalog_eu
-from spoon.extract.demo.history import SCRIPTED_EU, History
-from spoon.extract.demo.model import DemoConfig
+from spoon.demo import catalog_eu
+from spoon.demo.history import SCRIPTED_EU, History
+from spoon.demo.model import DemoConfig
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")

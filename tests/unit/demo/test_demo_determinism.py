@@ -14,7 +14,7 @@ from typing import Any
 import pyarrow.parquet as pq
 import pytest
 
-from spoon.extract.demo import extract_demo
+from spoon.demo import extract_demo
 
 SPOON = str(Path(sys.executable).parent / "spoon")
 

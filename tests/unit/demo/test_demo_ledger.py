@@ -15,9 +15,9 @@ from typing import Any
 
 import pytest
 
-from spoon.extract.demo import records
-from spoon.extract.demo.history import History
-from spoon.extract.demo.model import DemoConfig
+from spoon.demo import records
+from spoon.demo.history import History
+from spoon.demo.model import DemoConfig
 
 ZERO = Decimal("0.00")
 SHOPS = ["full_shop", "eu_shop"]

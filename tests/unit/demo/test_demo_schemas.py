@@ -23,7 +23,7 @@ from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT7
 
-from spoon.load.lake import FILE_RE, STREAMS, Lake
+from spoon.lake import FILE_RE, STREAMS, Lake
 from spoon.stream_schemas import declared
 
 if TYPE_CHECKING:

@@ -9,8 +9,8 @@ from typing import Any
 
 import pytest
 
+from spoon.demo.shops import US
 from spoon.errors import SpoonError
-from spoon.extract.demo.shops import US
 
 #: The timestamp telling when a record last changed, per stream (refunds and transactions
 #: never change after they happen).

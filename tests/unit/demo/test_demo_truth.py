@@ -1,6 +1,6 @@
 """The ground truth beside the lake equals the metrics recomputed from the lake, two ways.
 
-`spoon.extract.demo.truth` derives the truth from the generator's ledger objects. Here the same
+`spoon.demo.truth` derives the truth from the generator's ledger objects. Here the same
 metrics are recomputed from the Parquet rows alone (latest version of each record, amounts
 from the `shop_money` side as Decimal), twice and independently:
 

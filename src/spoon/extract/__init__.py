@@ -1,1 +1,0 @@
-"""Extract: the demo shop, source-shopify through PyAirbyte, the Airbyte sync."""

@@ -1,1 +1,0 @@
-"""Load: the lake (Parquet, contract 1), the loaders into the warehouse, the Snowpipe wait."""

@@ -1,1 +1,0 @@
-"""The Airbyte connection as code: definitions, diff, reconcile, `spoon airbyte …`."""

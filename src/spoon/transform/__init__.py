@@ -1,1 +1,0 @@
-"""Transform: the dbt runner, its results, the dbt docs site."""
