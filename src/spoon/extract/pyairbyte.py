@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from spoon.errors import SpoonError
+from spoon.files import atomic_write
 from spoon.load.lake import STREAMS, Lake
 from spoon.settings import Settings, repo_path
 
@@ -124,10 +125,7 @@ def save_state(lake: Lake, namespace: str, state: list[dict[str, Any]]) -> str:
     path = state_path(lake, namespace)
     data = json.dumps(state, indent=1).encode()
     if lake.is_local:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{path}.tmp"
-        Path(tmp).write_bytes(data)
-        os.replace(tmp, path)
+        atomic_write(path, data)
     else:
         lake.fs.pipe_file(path, data)
     return path

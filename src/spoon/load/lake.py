@@ -26,6 +26,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from spoon.errors import LakeError
+from spoon.files import atomic_write
 from spoon.stream_schemas import Node, column, complete, declared, stream_schema
 
 #: The Shopify streams of contract 1 (one folder each in the lake, one raw table each).
@@ -179,13 +180,7 @@ class Lake:
 
     def _put(self, directory: str, name: str, final: str, data: bytes) -> None:
         if self.is_local:
-            Path(directory).mkdir(parents=True, exist_ok=True)
-            tmp = f"{directory}/.{name}.{uuid.uuid4().hex}.tmp"
-            with open(tmp, "wb") as fh:
-                fh.write(data)
-                fh.flush()
-                os.fsync(fh.fileno())
-            os.replace(tmp, final)
+            atomic_write(final, data)
         else:
             self.fs.pipe_file(final, data)
 

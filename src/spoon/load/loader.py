@@ -24,7 +24,7 @@ from pathlib import Path
 
 import duckdb
 
-from spoon.errors import EnvironmentFailure, LakeError, LoadError, SpoonError
+from spoon.errors import EnvironmentFailure, LakeError, LoadError, SpoonError, first_line
 from spoon.load.lake import AIRBYTE_COLUMNS, FILE_RE, STREAMS, Lake, LakeFile
 
 RAW_SCHEMA = "raw"
@@ -144,8 +144,7 @@ def environment_failure(
     err: BaseException, what: str, where: str, loaded: int = 0
 ) -> EnvironmentFailure:
     """The one line for an environment failure while loading `where`."""
-    lines = [ln.strip() for ln in str(err).splitlines() if ln.strip()]
-    detail = (lines[0] if lines else type(err).__name__)[:240]  # not DuckDB's advice lines
+    detail = first_line(err, 240)  # not DuckDB's advice lines
     fix = _FIXES.get(what, "fix it")
     before = f"{loaded} file(s) loaded before it; " if loaded else ""
     return EnvironmentFailure(
@@ -167,7 +166,7 @@ def _classify(err: BaseException) -> Exception:
     what = environment_problem(err)
     if what is not None:
         return _Stop(err, what)
-    return BadFile(str(err).splitlines()[0] if str(err) else type(err).__name__)
+    return BadFile(first_line(err))
 
 
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
@@ -181,9 +180,9 @@ def connect(path: Path) -> duckdb.DuckDBPyConnection:
     try:
         con = duckdb.connect(str(path))
     except duckdb.IOException as err:
-        first = str(err).splitlines()[0]
         raise SpoonError(
-            f"cannot open the warehouse {path}: {first}; is another spoon command running?"
+            f"cannot open the warehouse {path}: {first_line(err)}; "
+            "is another spoon command running?"
         ) from None
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(HISTORY_DDL)

@@ -15,6 +15,7 @@ from typing import Any
 
 import httpx
 
+from spoon.errors import first_line
 from spoon.settings import Settings, load_settings
 
 log = logging.getLogger(__name__)
@@ -35,8 +36,7 @@ def failure_message(context: Mapping[str, Any]) -> tuple[str, str]:
         lines.append(f"try: {getattr(ti, 'try_number', '?')}")
     error = context.get("exception") or context.get("reason")
     if error:
-        text = str(error).strip()
-        lines.append(f"error: {text.splitlines()[0] if text else type(error).__name__}")
+        lines.append(f"error: {first_line(error)}")
     url = getattr(ti, "log_url", None)
     if url:
         lines.append(f"log: {url}")

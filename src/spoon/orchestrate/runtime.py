@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from spoon.errors import SettingsError, SpoonError
+from spoon.files import atomic_write
 from spoon.settings import Settings, load_settings
 
 ADMIN_USER_VAR = "AIRFLOW_ADMIN_USER"
@@ -45,13 +46,7 @@ def admin_credentials(environ: dict[str, str] | None = None) -> tuple[str, str]:
 def write_auth(path: Path, environ: dict[str, str] | None = None) -> Path:
     """Write {user: password} (mode 600) where Airflow's Simple auth manager reads it."""
     user, password = admin_credentials(environ)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w") as fh:
-        json.dump({user: password}, fh)
-    os.replace(tmp, path)
-    return path
+    return atomic_write(path, json.dumps({user: password}), permissions=0o600)
 
 
 def airflow_connections(settings: Settings) -> dict[str, str]:

@@ -8,14 +8,12 @@ publish steps replace their output atomically.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 from zoneinfo import ZoneInfo
 
 from spoon.errors import SpoonError
+from spoon.files import atomic_write
 from spoon.settings import Settings, load_settings
 
 
@@ -83,20 +81,6 @@ def mart_row_counts(names: list[str], settings: Settings | None = None) -> dict[
     return counts
 
 
-def _replace_file(target: Path, write: Any) -> None:
-    """Write a file next to `target`, then rename it over `target` (readers never see half)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            write(fh)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def publish_docs(settings: Settings | None = None) -> str:
     """`dbt docs generate --static`, published atomically as <SPOON_DOCS_DIR>/index.html."""
     from spoon.transform.docs import generate_static_docs
@@ -116,5 +100,5 @@ def refresh_dashboard(
     }
     data = json.dumps(stamp, indent=2, sort_keys=True).encode()
     out = Path(s.dashboard_refresh_file)
-    _replace_file(out, lambda fh: fh.write(data))
+    atomic_write(out, data)  # 0644: the DAG's readers see it whole
     return str(out)

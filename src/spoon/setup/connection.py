@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from spoon import names as nm
-from spoon.errors import SettingsError, SpoonError
+from spoon.errors import SettingsError, SpoonError, first_line
 from spoon.settings import Settings
 
 
@@ -60,10 +60,9 @@ def _connect(kwargs: dict[str, Any]) -> Any:
     try:
         return snowflake.connector.connect(**kwargs)
     except snowflake.connector.errors.Error as err:
-        first = str(err).strip().splitlines()[0] if str(err).strip() else repr(err)
         raise SpoonError(
             f"cannot connect to Snowflake account {kwargs.get('account')!r} as "
-            f"{kwargs.get('user')!r}: {first}; check the SPOON_SNOWFLAKE_* settings"
+            f"{kwargs.get('user')!r}: {first_line(err)}; check the SPOON_SNOWFLAKE_* settings"
         ) from None
 
 

@@ -11,6 +11,7 @@ from pydantic import SecretStr
 from rich.console import Console
 from rich.table import Table
 
+from spoon.errors import first_line
 from spoon.settings import Settings, load_settings
 
 console = Console()
@@ -116,8 +117,6 @@ def run_doctor(settings: Settings | None = None) -> bool:
             table.add_row(name, "[green]ok[/]", check(s))
         except Exception as err:  # a doctor reports, it does not crash
             ok = False
-            table.add_row(
-                name, "[red]failed[/]", str(err).splitlines()[0] if str(err) else repr(err)
-            )
+            table.add_row(name, "[red]failed[/]", first_line(err))
     console.print(table)
     return ok

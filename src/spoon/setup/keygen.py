@@ -7,13 +7,12 @@ single base64 line `RSA_PUBLIC_KEY = '...'` takes. Existing keys are kept.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 from spoon import names as nm
 from spoon.errors import SpoonError
+from spoon.files import atomic_write
 from spoon.settings import PACKAGE_ROOT, Settings
 
 
@@ -33,21 +32,6 @@ def _inside_repo(path: Path) -> bool:
             roots.add(parent)
             break
     return any(path == r or r in path.parents for r in roots if (r / ".git").exists())
-
-
-def _write_private(path: Path, data: bytes) -> None:
-    """Create the file with mode 0600 from the start, atomically."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def public_key_line(private_pem: bytes, passphrase: str = "") -> str:
@@ -107,7 +91,7 @@ def write_pair(private_path: Path, public_path: Path, passphrase: str) -> None:
         format=serialization.PrivateFormat.PKCS8,
         encryption_algorithm=encryption,
     )
-    _write_private(private_path, pem)
+    atomic_write(private_path, pem, permissions=0o600)  # 0600 from the start
     public_path.write_text(public_key_line(pem, passphrase) + "\n", encoding="ascii")
 
 

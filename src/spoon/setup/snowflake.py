@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from spoon import names as nm
-from spoon.errors import SpoonError
+from spoon.errors import SpoonError, first_line
 from spoon.settings import Settings
 from spoon.setup.sqlfiles import Statement
 
@@ -20,11 +20,6 @@ from spoon.setup.sqlfiles import Statement
 class ApplyReport:
     executed: list[tuple[Statement, str]] = field(default_factory=list)  # (statement, status)
     skipped: list[Statement] = field(default_factory=list)
-
-
-def _first_line(err: BaseException) -> str:
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 def apply(
@@ -53,7 +48,7 @@ def apply(
                 row = cur.fetchone() if cur.description else None
             except Exception as err:
                 raise SpoonError(
-                    f"{st.file} statement {st.index} ({st.kind}) failed: {_first_line(err)}; "
+                    f"{st.file} statement {st.index} ({st.kind}) failed: {first_line(err)}; "
                     "fix it and re-run (every statement is idempotent)"
                 ) from None
             status = str(row[0]) if row else "done"

@@ -8,13 +8,13 @@ atomic rename: readers never see half a page, and a failed run leaves the last g
 from __future__ import annotations
 
 import functools
-import os
 import shutil
 import tempfile
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 from spoon.errors import SpoonError
+from spoon.files import atomic_open
 from spoon.settings import Settings, load_settings
 
 
@@ -34,15 +34,8 @@ def generate_static_docs(settings: Settings | None = None, *, quiet: bool = True
         page = Path(target) / "static_index.html"
         if not page.is_file() or page.stat().st_size == 0:
             raise SpoonError(f"dbt docs generate wrote no {page.name}; check the dbt project")
-        fd, tmp = tempfile.mkstemp(dir=out.parent, prefix=".index.html.")
-        try:
-            with os.fdopen(fd, "wb") as dst, page.open("rb") as src:
-                shutil.copyfileobj(src, dst)
-            os.chmod(tmp, 0o644)
-            os.replace(tmp, out)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(out, "wb") as dst, page.open("rb") as src:
+            shutil.copyfileobj(src, dst)
     return out
 
 

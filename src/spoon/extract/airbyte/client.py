@@ -27,7 +27,7 @@ import pydantic
 from airbyte_api import AirbyteAPI, api, errors, models
 from airbyte_api.utils import retries as sdk_retries
 
-from spoon.errors import SpoonError
+from spoon.errors import SpoonError, first_line
 
 T = TypeVar("T")
 PAGE = 100
@@ -351,7 +351,7 @@ def _message(res: httpx.Response) -> str:
     try:
         body = res.json()
     except ValueError:
-        return res.text.strip().splitlines()[0][:300] if res.text.strip() else res.reason_phrase
+        return first_line(res.text, 300) or res.reason_phrase
     if isinstance(body, dict):
         for key in ("detail", "message", "title", "error"):
             if body.get(key):
