@@ -72,21 +72,11 @@ def manifest_path(settings: Settings) -> Path:
 
 
 def dbt_task_env(settings: Settings) -> dict[str, str]:
-    """The non-secret variables dbt's profiles.yml reads; secrets come from the worker's env."""
-    env = {
-        "SPOON_DBT_TARGET": settings.target,
-        "SPOON_DBT_THREADS": str(settings.dbt_threads),
-        "DBT_SEND_ANONYMOUS_USAGE_STATS": "false",
-        "DO_NOT_TRACK": "1",
-    }
-    if settings.warehouse == "duckdb":
-        env["SPOON_DUCKDB_PATH"] = str(Path(settings.duckdb_path).resolve())
-    elif settings.target in ("prod", "ci"):
-        # suffixed names (ANALYTICS_DEV, ...): dev work never writes to production
-        from spoon.names import dbt_snowflake_env
+    """The non-secret variables dbt's profiles.yml reads (the same as `spoon transform`'s, one
+    source: `dbt_profile_env`), tracking off; secrets come from the worker's env."""
+    from spoon.transform.runner import NO_TRACKING, dbt_profile_env
 
-        env.update({k: v for k, v in dbt_snowflake_env(settings).items() if v})
-    return env
+    return {**NO_TRACKING, **dbt_profile_env(settings)}
 
 
 def dag_config(settings: Settings) -> DagConfig:
