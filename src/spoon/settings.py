@@ -24,7 +24,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def repo_path(*parts: str) -> Path:
-    """A path inside the checkout (or the image's /opt/spoon), else relative to cwd."""
+    """A path inside the checkout (or the image's `spoon.images.SPOON_HOME`), else relative
+    to cwd."""
     candidate = PACKAGE_ROOT.joinpath(*parts)
     if candidate.exists():
         return candidate

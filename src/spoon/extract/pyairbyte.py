@@ -29,6 +29,7 @@ from typing import Any
 
 from spoon.errors import SpoonError
 from spoon.files import atomic_write
+from spoon.images import PYAIRBYTE_PYTHON
 from spoon.load.lake import STREAMS, Lake
 from spoon.settings import Settings, repo_path
 
@@ -51,7 +52,7 @@ def pyairbyte_python(settings: Settings) -> Path:
         return Path(settings.pyairbyte_python)
     for candidate in (
         repo_path(".venv-pyairbyte", "bin", "python"),
-        Path("/opt/pyairbyte/bin/python"),
+        Path(PYAIRBYTE_PYTHON),
     ):
         if candidate.exists():
             return candidate
