@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -373,11 +372,6 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as err:
         raise SettingsError(_explain(err)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
 
 
 SECRET_FIELDS = {name for name, f in Settings.model_fields.items() if f.annotation is SecretStr}

@@ -10,7 +10,8 @@ wait for it, so dbt never builds on half-loaded raw tables:
 4. a failed load raises with the file and Snowflake's first error; no news by
    SPOON_SNOWPIPE_TIMEOUT_S raises with the files still missing.
 
-`wait_for_files` takes any `History` (the tests script one); `load_step` wires the real one.
+`wait_for_files` takes any `History` (the tests script one); `wait_for_sync` wires the real
+one (`spoon load` with SPOON_WAREHOUSE=snowflake).
 """
 
 from __future__ import annotations
@@ -231,8 +232,3 @@ def wait_for_sync(
     finally:
         if conn is not None:
             conn.close()
-
-
-def load_step(settings: Settings) -> WaitReport:
-    """`spoon load` with SPOON_WAREHOUSE=snowflake."""
-    return wait_for_sync(settings)

@@ -118,8 +118,9 @@ def _dbt_group(cfg: DagConfig) -> DbtTaskGroup:
         ),
         render_config=RenderConfig(
             load_method=LoadMode.DBT_MANIFEST,
+            # rendering reads the manifest and never runs dbt, but cosmos refuses its default
+            # (dbtRunner) when dbt is not in Airflow's own virtualenv, as in the image
             invocation_mode=InvocationMode.SUBPROCESS,
-            dbt_executable_path=cfg.dbt_executable,
             test_behavior=TestBehavior.BUILD,
             # a test on several models (relationships, joins) gets its own task after all of
             # them, instead of failing inside the first model's `dbt build`

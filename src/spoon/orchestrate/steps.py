@@ -162,9 +162,9 @@ def load(settings: Settings | None = None) -> StepResult:
     check_ready(s, ["load"])
     t0 = time.perf_counter()
     if s.warehouse == "snowflake":
-        from spoon.load.snowpipe import load_step  # type: ignore[attr-defined]
+        from spoon.load.snowpipe import wait_for_sync
 
-        detail = str(load_step(s))
+        detail = str(wait_for_sync(s))
         result = StepResult("load", time.perf_counter() - t0, detail)
         console.print(f"[green]✓[/] load (snowpipe): {detail} in {result.seconds:.1f}s")
         return result
