@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import sys
 from datetime import date
+from pathlib import Path
 from typing import Annotated
 
 import typer
@@ -28,6 +29,17 @@ def _subapps() -> None:
     app.add_typer(
         airbyte_app, name="airbyte", help="Airbyte connection as code: plan, apply, export."
     )
+    app.add_typer(docs_app, name="docs")
+    app.add_typer(airflow_app, name="airflow")
+
+
+docs_app = typer.Typer(
+    help="The dbt docs as one static page (make docs, make docs-serve).", no_args_is_help=True
+)
+airflow_app = typer.Typer(
+    help="Start-up helpers of the Airflow containers (compose.yaml, airflow/entrypoint.sh).",
+    no_args_is_help=True,
+)
 
 
 PROFILE_HELP = "Demo shop: us (tax on top) or eu (Berlin, VAT included); SPOON_DEMO_PROFILE."
@@ -79,18 +91,10 @@ def extract(
     ] = None,
 ) -> None:
     """Extract every shop into the lake (one Airbyte-style sync per shop)."""
+    options = dict(locals())  # the options above, by the names steps.extract takes
     from spoon.orchestrate.steps import extract as do_extract
 
-    do_extract(
-        source=source,
-        seed=seed,
-        orders=orders,
-        days=days,
-        start=start,
-        until=until,
-        profile=profile,
-        shop=shop,
-    )
+    do_extract(**options)
 
 
 @app.command()
@@ -147,6 +151,60 @@ def doctor() -> None:
 
     if not run_doctor():
         raise typer.Exit(1)
+
+
+@docs_app.command("generate")
+def docs_generate() -> None:
+    """Run `dbt docs generate --static`; publish it as <SPOON_DOCS_DIR>/index.html."""
+    from spoon.transform.docs import generate_static_docs
+
+    print(generate_static_docs(quiet=False))
+
+
+@docs_app.command("serve")
+def docs_serve() -> None:
+    """Serve the published docs on 127.0.0.1:SPOON_DOCS_PORT until Ctrl-C."""
+    from spoon.transform.docs import serve_docs
+
+    serve_docs()
+
+
+def _airflow(command: str) -> None:
+    from spoon.orchestrate.runtime import main as run
+
+    code = run([command])
+    if code:
+        raise typer.Exit(code)
+
+
+@airflow_app.command("check-admin")
+def airflow_check_admin() -> None:
+    """Refuse to go on without a strong AIRFLOW_ADMIN_PASSWORD (airflow-init)."""
+    _airflow("check-admin")
+
+
+@airflow_app.command("write-auth")
+def airflow_write_auth() -> None:
+    """Write the Simple auth manager's password file from AIRFLOW_ADMIN_* (mode 600)."""
+    _airflow("write-auth")
+
+
+@airflow_app.command("env")
+def airflow_env() -> None:
+    """Print `export …` lines of the Airflow connections the settings imply (to eval)."""
+    _airflow("env")
+
+
+@app.command()
+def schemas(
+    source: Annotated[
+        Path, typer.Argument(help="An unpacked source-shopify's source_shopify/schemas folder.")
+    ],
+) -> None:
+    """Refresh the lake's stream schemas from a source-shopify release (maintainers)."""
+    from spoon.stream_schemas import copy_schemas
+
+    copy_schemas(source)
 
 
 def main(argv: list[str] | None = None) -> None:

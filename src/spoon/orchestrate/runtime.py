@@ -1,4 +1,4 @@
-"""Start-up helpers of the Airflow containers (`python -m spoon.orchestrate.runtime …`).
+"""Start-up helpers of the Airflow containers (`spoon airflow …`).
 
 - `check-admin`: refuse to go on without an admin password in `.env` (airflow-init).
 - `write-auth`: write the Simple auth manager's password file from `.env` (api-server);
@@ -65,9 +65,10 @@ def airflow_connections(settings: Settings) -> dict[str, str]:
     return {"AIRFLOW_CONN_AIRBYTE_DEFAULT": json.dumps(conn)}
 
 
-def main(argv: list[str] | None = None) -> int:
-    args = sys.argv[1:] if argv is None else argv
-    command = args[0] if args else ""
+def main(argv: list[str]) -> int:
+    """Run one helper (`spoon airflow check-admin|write-auth|env` calls this): 0, or one line
+    `error: …` on stderr (the container's log) and the error's exit code."""
+    command = argv[0] if argv else ""
     try:
         if command == "check-admin":
             admin_credentials()
@@ -81,13 +82,9 @@ def main(argv: list[str] | None = None) -> int:
             for key, value in airflow_connections(load_settings()).items():
                 print(f"export {key}={shlex.quote(value)}")
         else:
-            print("usage: python -m spoon.orchestrate.runtime check-admin|write-auth|env")
+            print("usage: spoon airflow check-admin|write-auth|env")
             return 2
     except SpoonError as err:
         print(f"error: {err}", file=sys.stderr)
         return getattr(err, "exit_code", 1)
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -83,15 +83,8 @@ def extract(
 
     Each shop is extracted on its own: a failing shop does not stop the others, and the step
     then fails with one line naming each failing shop."""
-    s = _settings(
-        settings,
-        source=source,
-        demo_seed=seed,
-        demo_orders=orders,
-        demo_days=days,
-        demo_start=start,
-        demo_profile=profile,
-    )
+    demo = {"seed": seed, "orders": orders, "days": days, "start": start, "profile": profile}
+    s = _settings(settings, source=source, **{f"demo_{k}": v for k, v in demo.items()})
     if shop is not None and shop not in s.namespaces:
         raise SettingsError(
             f"shop {shop!r} is not in SPOON_LAKE_NAMESPACES ({','.join(s.namespaces)}); "

@@ -73,26 +73,3 @@ def serve_docs(settings: Settings | None = None, port: int | None = None) -> Non
         pass
     finally:
         server.server_close()
-
-
-def main() -> None:
-    """`python -m spoon.transform.docs [generate|serve]` (the compose service and make targets)."""
-    import sys
-
-    from rich.console import Console
-
-    command = sys.argv[1] if len(sys.argv) > 1 else "generate"
-    try:
-        if command == "generate":
-            print(generate_static_docs(quiet=False))
-        elif command == "serve":
-            serve_docs()
-        else:
-            raise SpoonError(f"unknown command {command!r}; use generate or serve")
-    except SpoonError as err:
-        Console(stderr=True).print(f"[bold red]error:[/] {err}", highlight=False)
-        sys.exit(err.exit_code)
-
-
-if __name__ == "__main__":
-    main()
