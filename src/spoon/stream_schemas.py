@@ -178,19 +178,21 @@ def infer(values: list[Any]) -> Node:
     return Node(kind)
 
 
+#: A JSON value's kind by its Python type (bool before int: a bool is an int).
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float"),
+    (str, "string"),
+    (dict, "struct"),
+    (list, "list"),
+)
+
+
 def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "struct"
-    if isinstance(value, list):
-        return "list"
+    for typ, kind in _KINDS:
+        if isinstance(value, typ):
+            return kind
     return "json"
 
 

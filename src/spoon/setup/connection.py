@@ -20,13 +20,21 @@ def _base(settings: Settings) -> dict[str, Any]:
         "client_session_keep_alive": False,
         "session_parameters": {"QUERY_TAG": "willows_spoon", "TIMEZONE": "UTC"},
     }
-    if settings.snowflake_host:
-        kwargs.update(
-            host=settings.snowflake_host,
-            port=settings.snowflake_port,
-            protocol=settings.snowflake_protocol,
-        )
+    kwargs.update(endpoint(settings))
     return kwargs
+
+
+def endpoint(settings: Settings) -> dict[str, Any]:
+    """The connector's host, port and protocol when SPOON_SNOWFLAKE_HOST is set (a proxy or
+    a local fakesnow server), else nothing: Snowflake's own endpoint. For every connection
+    built from the settings (the dashboard's backend can use it too)."""
+    if not settings.snowflake_host:
+        return {}
+    return {
+        "host": settings.snowflake_host,
+        "port": settings.snowflake_port,
+        "protocol": settings.snowflake_protocol,
+    }
 
 
 def load_private_key(path: Path, passphrase: str = "") -> bytes:

@@ -178,6 +178,27 @@ class AirbyteClient:
                 return
             offset += len(data)
 
+    def _list_in(
+        self, workspace_id: str, what: str, endpoint: Callable[..., Any], request: type
+    ) -> list[dict[str, Any]]:
+        """Every item of one kind in the workspace, page by page."""
+        return list(
+            self._pages(
+                f"list {what}",
+                lambda o: endpoint(
+                    request=request(workspace_ids=[workspace_id], limit=PAGE, offset=o)
+                ),
+            )
+        )
+
+    def _update(
+        self, what: str, endpoint: Callable[..., Any], request: Any, **fields: Any
+    ) -> dict[str, Any]:
+        """PATCH one item: `request` built from `fields` (its id and the patch) unchecked."""
+        return self._call(
+            f"update {what}", lambda: endpoint(request=request.model_construct(**fields))
+        )
+
     # ---- workspaces --------------------------------------------------------------------
     def list_workspaces(self) -> list[dict[str, Any]]:
         return list(
@@ -191,15 +212,8 @@ class AirbyteClient:
 
     # ---- sources -----------------------------------------------------------------------
     def list_sources(self, workspace_id: str) -> list[dict[str, Any]]:
-        return list(
-            self._pages(
-                "list sources",
-                lambda o: self.sdk.sources.list_sources(
-                    request=api.ListSourcesRequest(
-                        workspace_ids=[workspace_id], limit=PAGE, offset=o
-                    )
-                ),
-            )
+        return self._list_in(
+            workspace_id, "sources", self.sdk.sources.list_sources, api.ListSourcesRequest
         )
 
     def create_source(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -211,26 +225,21 @@ class AirbyteClient:
 
     def patch_source(self, source_id: str, body: dict[str, Any]) -> dict[str, Any]:
         patch = models.SourcePatchRequest.model_construct(**_snake(body, _PATCH_FIELDS))
-        return self._call(
-            f"update source {body.get('name')!r}",
-            lambda: self.sdk.sources.patch_source(
-                request=api.PatchSourceRequest.model_construct(
-                    source_id=source_id, source_patch_request=patch
-                )
-            ),
+        return self._update(
+            f"source {body.get('name')!r}",
+            self.sdk.sources.patch_source,
+            api.PatchSourceRequest,
+            source_id=source_id,
+            source_patch_request=patch,
         )
 
     # ---- destinations ------------------------------------------------------------------
     def list_destinations(self, workspace_id: str) -> list[dict[str, Any]]:
-        return list(
-            self._pages(
-                "list destinations",
-                lambda o: self.sdk.destinations.list_destinations(
-                    request=api.ListDestinationsRequest(
-                        workspace_ids=[workspace_id], limit=PAGE, offset=o
-                    )
-                ),
-            )
+        return self._list_in(
+            workspace_id,
+            "destinations",
+            self.sdk.destinations.list_destinations,
+            api.ListDestinationsRequest,
         )
 
     def create_destination(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -242,26 +251,21 @@ class AirbyteClient:
 
     def patch_destination(self, destination_id: str, body: dict[str, Any]) -> dict[str, Any]:
         patch = models.DestinationPatchRequest.model_construct(**_snake(body, _PATCH_FIELDS))
-        return self._call(
-            f"update destination {body.get('name')!r}",
-            lambda: self.sdk.destinations.patch_destination(
-                request=api.PatchDestinationRequest.model_construct(
-                    destination_id=destination_id, destination_patch_request=patch
-                )
-            ),
+        return self._update(
+            f"destination {body.get('name')!r}",
+            self.sdk.destinations.patch_destination,
+            api.PatchDestinationRequest,
+            destination_id=destination_id,
+            destination_patch_request=patch,
         )
 
     # ---- connections -------------------------------------------------------------------
     def list_connections(self, workspace_id: str) -> list[dict[str, Any]]:
-        return list(
-            self._pages(
-                "list connections",
-                lambda o: self.sdk.connections.list_connections(
-                    request=api.ListConnectionsRequest(
-                        workspace_ids=[workspace_id], limit=PAGE, offset=o
-                    )
-                ),
-            )
+        return self._list_in(
+            workspace_id,
+            "connections",
+            self.sdk.connections.list_connections,
+            api.ListConnectionsRequest,
         )
 
     def create_connection(self, body: dict[str, Any]) -> dict[str, Any]:
@@ -273,13 +277,12 @@ class AirbyteClient:
 
     def patch_connection(self, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
         patch = _RawBody(models.ConnectionPatchRequest, body).model()
-        return self._call(
-            f"update connection {body.get('name')!r}",
-            lambda: self.sdk.connections.patch_connection(
-                request=api.PatchConnectionRequest.model_construct(
-                    connection_id=connection_id, connection_patch_request=patch
-                )
-            ),
+        return self._update(
+            f"connection {body.get('name')!r}",
+            self.sdk.connections.patch_connection,
+            api.PatchConnectionRequest,
+            connection_id=connection_id,
+            connection_patch_request=patch,
         )
 
     # ---- jobs --------------------------------------------------------------------------

@@ -7,19 +7,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from spoon.setup.aws import documents as doc
 from spoon.setup.aws.clients import AwsClients
-from spoon.setup.aws.documents import (
-    LIFECYCLE_ID,
-    NOTIFICATION_ID,
-    OWNERSHIP,
-    POLICY_SID,
-    desired_encryption_rule,
-    desired_public_access_block,
-    lifecycle_rule,
-    prefix_slash,
-    queue_configuration,
-    tls_statement,
-)
 from spoon.setup.aws.state import UNKNOWN, Change, lifecycle_core, norm_filter_rules, same
 
 
@@ -59,7 +48,7 @@ class BucketResources(AwsClients):
         return Change(resource, action, detail[1], put)
 
     def _public_access(self) -> Change:
-        want = desired_public_access_block()
+        want = doc.desired_public_access_block()
         return self._setting(
             "public access block",
             lambda: self.s3.get_public_access_block(Bucket=self.bucket)[
@@ -93,7 +82,7 @@ class BucketResources(AwsClients):
             functools.partial(
                 self.s3.put_bucket_encryption,
                 Bucket=self.bucket,
-                ServerSideEncryptionConfiguration={"Rules": [desired_encryption_rule()]},
+                ServerSideEncryptionConfiguration={"Rules": [doc.desired_encryption_rule()]},
             ),
         )
 
@@ -120,12 +109,12 @@ class BucketResources(AwsClients):
             "object ownership",
             owners,
             ("OwnershipControlsNotFoundError",),
-            [OWNERSHIP],
-            (OWNERSHIP, f"{OWNERSHIP} (ACLs disabled)"),
+            [doc.OWNERSHIP],
+            (doc.OWNERSHIP, f"{doc.OWNERSHIP} (ACLs disabled)"),
             functools.partial(
                 self.s3.put_bucket_ownership_controls,
                 Bucket=self.bucket,
-                OwnershipControls={"Rules": [{"ObjectOwnership": OWNERSHIP}]},
+                OwnershipControls={"Rules": [{"ObjectOwnership": doc.OWNERSHIP}]},
             ),
         )
 
@@ -136,9 +125,9 @@ class BucketResources(AwsClients):
             "NoSuchBucket",
         )
         have = json.loads(raw) if isinstance(raw, str) else None
-        want_stmt = tls_statement(self.bucket)
-        others = [s for s in (have or {}).get("Statement", []) if s.get("Sid") != POLICY_SID]
-        ours = [s for s in (have or {}).get("Statement", []) if s.get("Sid") == POLICY_SID]
+        want_stmt = doc.tls_statement(self.bucket)
+        others = [s for s in (have or {}).get("Statement", []) if s.get("Sid") != doc.POLICY_SID]
+        ours = [s for s in (have or {}).get("Statement", []) if s.get("Sid") == doc.POLICY_SID]
         if len(ours) == 1 and same(ours[0], want_stmt):
             return Change("bucket policy", "none", "TLS-only statement present")
         policy = {
@@ -163,15 +152,15 @@ class BucketResources(AwsClients):
             "NoSuchBucket",
         )
         rules = have if isinstance(have, list) else []
-        want = lifecycle_rule(self.settings)
-        ours = [r for r in rules if r.get("ID") == LIFECYCLE_ID]
+        want = doc.lifecycle_rule(self.settings)
+        ours = [r for r in rules if r.get("ID") == doc.LIFECYCLE_ID]
         detail = (
             f"expire {want['Filter']['Prefix'] or '(all)'}* after "
             f"{self.settings.lake_retention_days} days"
         )
         if len(ours) == 1 and same(lifecycle_core(ours[0]), lifecycle_core(want)):
             return Change("lifecycle rule", "none", detail)
-        others = [r for r in rules if r.get("ID") != LIFECYCLE_ID]
+        others = [r for r in rules if r.get("ID") != doc.LIFECYCLE_ID]
 
         def run() -> None:
             self.s3.put_bucket_lifecycle_configuration(
@@ -194,14 +183,16 @@ class BucketResources(AwsClients):
         conf = have if isinstance(have, dict) else {}
         conf = {k: v for k, v in conf.items() if k != "ResponseMetadata"}
         queues = conf.get("QueueConfigurations", [])
-        ours = [q for q in queues if q.get("Id") == NOTIFICATION_ID]
-        want = queue_configuration(self.settings)
-        detail = f"new *.parquet under {prefix_slash(self.settings) or '/'} -> {want['QueueArn']}"
+        ours = [q for q in queues if q.get("Id") == doc.NOTIFICATION_ID]
+        want = doc.queue_configuration(self.settings)
+        detail = (
+            f"new *.parquet under {doc.prefix_slash(self.settings) or '/'} -> {want['QueueArn']}"
+        )
         if len(ours) == 1 and same(norm_filter_rules(ours[0]), want):
             return Change("bucket notification", "none", detail)
         new_conf = dict(conf)
         new_conf["QueueConfigurations"] = [
-            *[q for q in queues if q.get("Id") != NOTIFICATION_ID],
+            *[q for q in queues if q.get("Id") != doc.NOTIFICATION_ID],
             want,
         ]
 

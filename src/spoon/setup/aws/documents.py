@@ -47,13 +47,8 @@ def prefix_slash(settings: Settings) -> str:
 
 def list_prefix_statement(bucket: str, prefix: str) -> dict[str, Any]:
     """Listing the lake prefix only (Snowflake's role and Airbyte's writer both need it)."""
-    return {
-        "Sid": "ListLakePrefix",
-        "Effect": "Allow",
-        "Action": "s3:ListBucket",
-        "Resource": f"arn:aws:s3:::{bucket}",
-        "Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}},
-    }
+    statement = _allow("ListLakePrefix", "s3:ListBucket", f"arn:aws:s3:::{bucket}")
+    return statement | {"Condition": {"StringLike": {"s3:prefix": [f"{prefix}*"]}}}
 
 
 def lifecycle_rule(settings: Settings) -> dict[str, Any]:
@@ -70,60 +65,48 @@ def lifecycle_rule(settings: Settings) -> dict[str, Any]:
 def trust_policy(settings: Settings) -> dict[str, Any]:
     principal = settings.snowflake_iam_user_arn or f"arn:aws:iam::{settings.aws_account_id}:root"
     external_id = settings.snowflake_external_id or PLACEHOLDER_EXTERNAL_ID
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Effect": "Allow",
-                "Principal": {"AWS": principal},
-                "Action": "sts:AssumeRole",
-                "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
-            }
-        ],
-    }
+    return _policy(
+        {
+            "Effect": "Allow",
+            "Principal": {"AWS": principal},
+            "Action": "sts:AssumeRole",
+            "Condition": {"StringEquals": {"sts:ExternalId": external_id}},
+        }
+    )
+
+
+def _allow(sid: str, action: str | list[str], resource: str) -> dict[str, Any]:
+    return {"Sid": sid, "Effect": "Allow", "Action": action, "Resource": resource}
+
+
+def _policy(*statements: dict[str, Any]) -> dict[str, Any]:
+    return {"Version": "2012-10-17", "Statement": list(statements)}
 
 
 def role_policy(settings: Settings) -> dict[str, Any]:
     bucket, prefix = settings.s3_bucket, prefix_slash(settings)
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "ReadLandedFiles",
-                "Effect": "Allow",
-                "Action": ["s3:GetObject", "s3:GetObjectVersion"],
-                "Resource": f"arn:aws:s3:::{bucket}/{prefix}*",
-            },
-            list_prefix_statement(bucket, prefix),
-            {
-                "Sid": "LocateBucket",
-                "Effect": "Allow",
-                "Action": "s3:GetBucketLocation",
-                "Resource": f"arn:aws:s3:::{bucket}",
-            },
-        ],
-    }
+    return _policy(
+        _allow(
+            "ReadLandedFiles",
+            ["s3:GetObject", "s3:GetObjectVersion"],
+            f"arn:aws:s3:::{bucket}/{prefix}*",
+        ),
+        list_prefix_statement(bucket, prefix),
+        _allow("LocateBucket", "s3:GetBucketLocation", f"arn:aws:s3:::{bucket}"),
+    )
 
 
 def writer_policy(settings: Settings) -> dict[str, Any]:
     """Airbyte's S3 destination: put files under the lake prefix, nothing else."""
     bucket, prefix = settings.s3_bucket, prefix_slash(settings)
-    return {
-        "Version": "2012-10-17",
-        "Statement": [
-            {
-                "Sid": "PutLandedFiles",
-                "Effect": "Allow",
-                "Action": [
-                    "s3:PutObject",
-                    "s3:AbortMultipartUpload",
-                    "s3:ListMultipartUploadParts",
-                ],
-                "Resource": f"arn:aws:s3:::{bucket}/{prefix}*",
-            },
-            list_prefix_statement(bucket, prefix),
-        ],
-    }
+    return _policy(
+        _allow(
+            "PutLandedFiles",
+            ["s3:PutObject", "s3:AbortMultipartUpload", "s3:ListMultipartUploadParts"],
+            f"arn:aws:s3:::{bucket}/{prefix}*",
+        ),
+        list_prefix_statement(bucket, prefix),
+    )
 
 
 def queue_configuration(settings: Settings) -> dict[str, Any]:

@@ -6,15 +6,8 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from spoon.setup.aws import documents as doc
 from spoon.setup.aws.clients import AwsClients
-from spoon.setup.aws.documents import (
-    ROLE_POLICY_NAME,
-    WRITER_POLICY_NAME,
-    prefix_slash,
-    role_policy,
-    trust_policy,
-    writer_policy,
-)
 from spoon.setup.aws.state import Change, same
 
 
@@ -23,7 +16,7 @@ class IamResources(AwsClients):
         have = self._read(
             lambda: self.iam.get_role(RoleName=self.role_name)["Role"], "NoSuchEntity"
         )
-        want = trust_policy(self.settings)
+        want = doc.trust_policy(self.settings)
         if not self.settings.snowflake_iam_user_arn:
             self.notes.append(
                 "SPOON_SNOWFLAKE_IAM_USER_ARN / SPOON_SNOWFLAKE_EXTERNAL_ID not set: the role "
@@ -35,9 +28,9 @@ class IamResources(AwsClients):
             f"{want['Statement'][0]['Condition']['StringEquals']['sts:ExternalId']}"
         )
         if isinstance(have, dict):
-            doc = have.get("AssumeRolePolicyDocument")
-            doc = json.loads(doc) if isinstance(doc, str) else doc
-            if same(doc, want):
+            current = have.get("AssumeRolePolicyDocument")
+            current = json.loads(current) if isinstance(current, str) else current
+            if same(current, want):
                 return Change(f"IAM role {self.role_name}", "none", detail)
 
             def update() -> None:
@@ -79,12 +72,12 @@ class IamResources(AwsClients):
 
     def _role_policy(self) -> Change:
         return self._inline_policy(
-            f"role policy {ROLE_POLICY_NAME}",
+            f"role policy {doc.ROLE_POLICY_NAME}",
             self.iam.get_role_policy,
             self.iam.put_role_policy,
-            {"RoleName": self.role_name, "PolicyName": ROLE_POLICY_NAME},
-            role_policy(self.settings),
-            f"read and list s3://{self.bucket}/{prefix_slash(self.settings)} only",
+            {"RoleName": self.role_name, "PolicyName": doc.ROLE_POLICY_NAME},
+            doc.role_policy(self.settings),
+            f"read and list s3://{self.bucket}/{doc.prefix_slash(self.settings)} only",
         )
 
     def _writer(self) -> Change:
@@ -107,10 +100,10 @@ class IamResources(AwsClients):
 
     def _writer_policy(self) -> Change:
         return self._inline_policy(
-            f"user policy {WRITER_POLICY_NAME}",
+            f"user policy {doc.WRITER_POLICY_NAME}",
             self.iam.get_user_policy,
             self.iam.put_user_policy,
-            {"UserName": self.writer_name, "PolicyName": WRITER_POLICY_NAME},
-            writer_policy(self.settings),
-            f"put under s3://{self.bucket}/{prefix_slash(self.settings)} only",
+            {"UserName": self.writer_name, "PolicyName": doc.WRITER_POLICY_NAME},
+            doc.writer_policy(self.settings),
+            f"put under s3://{self.bucket}/{doc.prefix_slash(self.settings)} only",
         )
