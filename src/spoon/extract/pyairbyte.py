@@ -171,7 +171,9 @@ def run_pyairbyte(
     request.chmod(0o600)  # it holds the access token
     env = {**os.environ, "AIRBYTE_OFFLINE_MODE": "1", "DO_NOT_TRACK": "1"}
     proc = subprocess.run(
-        [str(python), str(RUNNER), str(request)],
+        # -P: the runner's folder is not put on sys.path, or spoon/extract/airbyte/ (beside
+        # it) would shadow PyAirbyte's own `airbyte` package
+        [str(python), "-P", str(RUNNER), str(request)],
         env=env,
         cwd=work,
         capture_output=True,
