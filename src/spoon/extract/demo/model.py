@@ -162,8 +162,31 @@ class Duty:
     origin: str  # country code of origin
 
 
+class _Charged:
+    """What a line item and a shipping line share: discount allocations and tax lines."""
+
+    __slots__ = ()
+    allocations: list[Allocation]
+    tax_lines: list[TaxLine]
+    discount: Decimal
+    tax: Decimal
+
+    def allocate(self, allocation: Allocation) -> None:
+        self.allocations.append(allocation)
+        self.discount += allocation.amount
+
+    def set_taxes(self, tax_lines: list[TaxLine]) -> None:
+        self.tax_lines = tax_lines
+        self.tax = sum((t.amount for t in tax_lines), ZERO)
+
+    @property
+    def rate(self) -> Decimal:
+        """The combined tax rate (sum of the tax lines' rates)."""
+        return sum((t.rate for t in self.tax_lines), ZERO)
+
+
 @dataclass(slots=True)
-class Line:
+class Line(_Charged):
     id: int
     variant: Variant
     product: Product
@@ -181,14 +204,6 @@ class Line:
             self.price = self.variant.price
         self.gross = self.price * self.quantity
 
-    def allocate(self, allocation: Allocation) -> None:
-        self.allocations.append(allocation)
-        self.discount += allocation.amount
-
-    def set_taxes(self, tax_lines: list[TaxLine]) -> None:
-        self.tax_lines = tax_lines
-        self.tax = sum((t.amount for t in tax_lines), ZERO)
-
     @property
     def gift_card(self) -> bool:
         return self.variant.gift_card
@@ -198,11 +213,6 @@ class Line:
         """After the line's discounts (tax included if the order's prices include it):
         what a full refund of it returns as its subtotal."""
         return self.gross - self.discount
-
-    @property
-    def rate(self) -> Decimal:
-        """The line's combined tax rate (sum of its tax lines' rates)."""
-        return sum((t.rate for t in self.tax_lines), ZERO)
 
     @property
     def duty(self) -> Decimal:
@@ -218,7 +228,7 @@ class Tip:
 
 
 @dataclass(slots=True)
-class ShippingLine:
+class ShippingLine(_Charged):
     id: int
     title: str
     code: str
@@ -228,21 +238,9 @@ class ShippingLine:
     discount: Decimal = ZERO
     tax: Decimal = ZERO
 
-    def allocate(self, allocation: Allocation) -> None:
-        self.allocations.append(allocation)
-        self.discount += allocation.amount
-
-    def set_taxes(self, tax_lines: list[TaxLine]) -> None:
-        self.tax_lines = tax_lines
-        self.tax = sum((t.amount for t in tax_lines), ZERO)
-
     @property
     def net(self) -> Decimal:
         return self.price - self.discount
-
-    @property
-    def rate(self) -> Decimal:
-        return sum((t.rate for t in self.tax_lines), ZERO)
 
 
 @dataclass(frozen=True, slots=True)

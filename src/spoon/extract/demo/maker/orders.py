@@ -12,8 +12,8 @@ from spoon.extract.demo.demand import HOURS
 from spoon.extract.demo.draws import Pick
 from spoon.extract.demo.maker.checkout import Checkout
 from spoon.extract.demo.maker.lifecycle import Lifecycle
-from spoon.extract.demo.maker.people import People
-from spoon.extract.demo.model import Address, Customer, Line, Order
+from spoon.extract.demo.maker.people import Buyer, People
+from spoon.extract.demo.model import Address, Line, Order
 
 PICK_HOUR = Pick(range(24), HOURS)
 PICK_GATEWAY = Pick(("shopify_payments", "paypal"), (82, 18))
@@ -62,7 +62,8 @@ class OrderMaker(People, Checkout, Lifecycle):
             "full_refund_with_shipping": "WA",
             "shipping_discount": "CA",
         }.get(sc or "")
-        customer, email, address, source = self._buyer(i, at, sc, abroad, state)
+        buyer = self._buyer(i, at, sc, abroad, state)
+        address = buyer.address
         abroad = address.country_code != "US"
         # presentment currency: most shoppers abroad pay in their own currency
         currency, rate = self.shop.currency, Decimal(1)
@@ -71,7 +72,7 @@ class OrderMaker(People, Checkout, Lifecycle):
             currency, rate = country.currency, self._rate(country.rate, at)
 
         lines = self._lines(sc)
-        order = self._new_order(i, at, sc, customer, email, address, currency, rate, source, lines)
+        order = self._new_order(i, at, sc, buyer, lines, (currency, rate))
         return self._complete(order, address, sc)
 
     def _complete(self, order: Order, address: Address, sc: str | None) -> Order:
@@ -102,29 +103,26 @@ class OrderMaker(People, Checkout, Lifecycle):
         i: int,
         at: datetime,
         sc: str | None,
-        customer: Customer | None,
-        email: str | None,
-        address: Address,
-        currency: str,
-        rate: Decimal,
-        source: str,
+        buyer: Buyer,
         lines: list[Line],
+        presentment: tuple[str, Decimal],
         *,
         taxes_included: bool = False,
     ) -> Order:
+        """The order at checkout: who, what, in which currency (and at which rate)."""
         rng = self.rng
         order = Order(
             index=i,
             id=self.order_ids.next(),
             number=1001 + i,
             processed_at=at,
-            customer=customer,
-            email=email,
+            customer=buyer.customer,
+            email=buyer.email,
             shipping_address=None,
-            billing_address=address,
-            currency=currency,
-            rate=rate,
-            source_name=source,
+            billing_address=buyer.address,
+            currency=presentment[0],
+            rate=presentment[1],
+            source_name=buyer.source,
             gateway=PICK_GATEWAY(rng),
             lines=lines,
             shipping_lines=[],

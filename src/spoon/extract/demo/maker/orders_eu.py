@@ -93,7 +93,8 @@ class EuOrderMaker(OrderMaker):
         rng = self.rng
         state = EU_MARKET_OF.get(sc or "")
         abroad = state != catalog_eu.HOME if state else rng.random() < 0.3
-        customer, email, address, source = self._buyer(i, at, sc, abroad, state)
+        buyer = self._buyer(i, at, sc, abroad, state)
+        address = buyer.address
         market = catalog_eu.MARKET[address.country_code]
         currency, rate = self.shop.currency, Decimal(1)
         if market.currency != currency and (
@@ -108,9 +109,8 @@ class EuOrderMaker(OrderMaker):
                     line.price = cents(line.variant.price / (1 + vat))
                     line.gross = line.price * line.quantity
         order = self._new_order(
-            i, at, sc, customer, email, address, currency, rate, source, lines,
-            taxes_included=not market.export,
-        )  # fmt: skip
+            i, at, sc, buyer, lines, (currency, rate), taxes_included=not market.export
+        )
         order.cases.add("export" if market.export else "taxes_included")
         return self._complete(order, address, sc)
 

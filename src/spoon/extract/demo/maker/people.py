@@ -3,10 +3,21 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
+from typing import NamedTuple
 
 from spoon.extract.demo import catalog
 from spoon.extract.demo.maker.base import Maker
 from spoon.extract.demo.model import Address, Customer
+
+
+class Buyer(NamedTuple):
+    """Who places an order: a customer or a guest (an e-mail or none), their address, and
+    the order's `source_name`."""
+
+    customer: Customer | None
+    email: str | None
+    address: Address
+    source: str
 
 
 class People(Maker):
@@ -20,40 +31,20 @@ class People(Maker):
             country = self.pick_country(rng)
             city, province, pcode, zip_ = rng.choice(country.places)
             return Address(
-                first,
-                last,
-                street,
-                unit,
-                city,
-                province,
-                pcode,
-                country.name,
-                country.code,
-                zip_,
+                first, last, street, unit, city, province, pcode, country.name, country.code, zip_,
                 None,
-            )
+            )  # fmt: skip
         if state is not None:
             st = next(s for s in catalog.US_STATES if s.code == state)
         else:
             st = self.pick_state(rng)
         city, prefix, local_rate = rng.choice(st.cities)
         phone = f"+1 {rng.randint(201, 989)}-555-01{rng.randrange(100):02d}"
+        zip_ = f"{prefix}{rng.randrange(100):02d}"
         return Address(
-            first,
-            last,
-            street,
-            unit,
-            city,
-            st.name,
-            st.code,
-            "United States",
-            "US",
-            f"{prefix}{rng.randrange(100):02d}",
-            phone,
-            st.tax_rate,
-            local_rate,
-            st.taxes_shipping,
-        )
+            first, last, street, unit, city, st.name, st.code, "United States", "US", zip_, phone,
+            st.tax_rate, local_rate, st.taxes_shipping,
+        )  # fmt: skip
 
     def _name(self) -> tuple[str, str]:
         return self.rng.choice(self.first_names), self.rng.choice(self.last_names)
@@ -96,8 +87,8 @@ class People(Maker):
 
     def _buyer(
         self, i: int, at: datetime, sc: str | None, abroad: bool, state: str | None
-    ) -> tuple[Customer | None, str | None, Address, str]:
-        """(customer, email, address, source_name) of order `i`."""
+    ) -> Buyer:
+        """Who places order `i`, and through which channel."""
         rng = self.rng
         if sc == "guest_later_customer":
             first, last = self._name()
@@ -106,24 +97,25 @@ class People(Maker):
             self.register_queue.append((due, email, first, last))
             local, domain = email.split("@")
             shown = f"{local[:1].upper()}{local[1:]}@{domain.capitalize()}"  # same, normalised
-            return None, shown, self._address(first, last, abroad, state), "web"
+            return Buyer(None, shown, self._address(first, last, abroad, state), "web")
         if sc == "guest_anonymous" or (sc is None and rng.random() < 0.008):
             first, last = self._name()
-            return None, None, self._address(first, last, abroad, state), "shopify_draft_order"
+            address = self._address(first, last, abroad, state)
+            return Buyer(None, None, address, "shopify_draft_order")
         if self.register_queue and i >= self.register_queue[0][0]:
             _, email, first, last = self.register_queue.pop(0)
             customer = self._new_customer(
                 at, abroad=abroad, state=state, email=email, name=(first, last)
             )
             self.repeat_pool.append(customer.index)
-            return customer, customer.email, customer.address, "web"
+            return Buyer(customer, customer.email, customer.address, "web")
         r = rng.random()
         if sc is None and r < 0.07:  # guest checkout with an e-mail
             first, last = self._name()
             email = self._guest_email(first, last)
             if len(self.guest_emails) < 5000:
                 self.guest_emails.append((email, first, last))
-            return None, email, self._address(first, last, abroad, state), "web"
+            return Buyer(None, email, self._address(first, last, abroad, state), "web")
         repeat_p = min(0.42, 0.08 + 0.5 * len(self.customers) / max(self.h.config.orders, 1))
         if self.repeat_pool and rng.random() < repeat_p and state is None and not abroad:
             customer = self.customers[self.repeat_pool[rng.randrange(len(self.repeat_pool))]]
@@ -135,4 +127,4 @@ class People(Maker):
         else:
             customer = self._new_customer(at, abroad=abroad, state=state)
         self.repeat_pool.append(customer.index)
-        return customer, customer.email, customer.address, "web"
+        return Buyer(customer, customer.email, customer.address, "web")

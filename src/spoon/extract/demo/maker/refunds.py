@@ -76,24 +76,11 @@ class Refunds(Maker):
             )
         adjustments = []
         if shipping:
-            refunded_ship = sum(
-                (
-                    -a.amount
-                    for r in order.refunds
-                    for a in r.adjustments
-                    if a.kind == "shipping_refund"
-                ),
-                ZERO,
-            )
-            refunded_ship_tax = sum(
-                (
-                    -a.tax_amount
-                    for r in order.refunds
-                    for a in r.adjustments
-                    if a.kind == "shipping_refund"
-                ),
-                ZERO,
-            )
+            refunded_ship = refunded_ship_tax = ZERO
+            for a in (a for r in order.refunds for a in r.adjustments):
+                if a.kind == "shipping_refund":
+                    refunded_ship -= a.amount
+                    refunded_ship_tax -= a.tax_amount
             ship_left = sum((s.net for s in order.shipping_lines), ZERO) - refunded_ship
             tax_left = sum((s.tax for s in order.shipping_lines), ZERO) - refunded_ship_tax
             if order.taxes_included:  # the adjustment's amount is the shipping without tax
