@@ -14,8 +14,6 @@ like orders: one record per order whenever the order changed, while it is not de
 from __future__ import annotations
 
 import json
-import os
-import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
@@ -29,6 +27,7 @@ from spoon.extract.demo import shops
 from spoon.extract.demo.history import History
 from spoon.extract.demo.model import ZERO, Customer, DemoConfig, Order
 from spoon.extract.demo.truth import DailyTruth
+from spoon.files import atomic_write
 from spoon.load.lake import STREAMS, Lake
 
 STATE_VERSION = 1
@@ -142,13 +141,7 @@ def _write_state(lake: Lake, namespace: str, state: dict[str, Any]) -> None:
     path = _state_path(lake, namespace)
     data = (json.dumps(state, indent=2, sort_keys=True) + "\n").encode()
     if lake.is_local:
-        Path(path).parent.mkdir(parents=True, exist_ok=True)
-        tmp = f"{path}.{uuid.uuid4().hex}.tmp"
-        with open(tmp, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.replace(tmp, path)
+        atomic_write(path, data)
     else:
         lake.fs.pipe_file(path, data)
 

@@ -19,8 +19,6 @@ total = net + shipping + duties + taxes.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
@@ -28,21 +26,12 @@ from pathlib import Path
 
 from spoon.extract.demo.model import ZERO, Order
 from spoon.extract.demo.shops import ShopProfile
+from spoon.files import atomic_open
+from spoon.metrics import CORE_MONEY_COLUMNS
 
-#: The CSV's columns: the first nine as they always were, duties and tips appended.
-COLUMNS = (
-    "date_day",
-    "orders",
-    "gross_sales",
-    "discounts",
-    "returns",
-    "net_sales",
-    "shipping",
-    "taxes",
-    "total_sales",
-    "duties",
-    "tips",
-)
+#: The CSV's columns: the first nine as they always were (the seven core money metrics of
+#: spoon.metrics after the day and its orders), duties and tips appended.
+COLUMNS = ("date_day", "orders", *CORE_MONEY_COLUMNS, "duties", "tips")
 
 
 @dataclass(slots=True)
@@ -113,38 +102,20 @@ class DailyTruth:
                     raise ValueError(f"unknown ledger line type {kind!r}")
 
     def rows(self) -> list[dict[str, str]]:
-        out = []
-        for key in sorted(self.days):
-            d = self.days[key]
-            out.append(
-                {
-                    "date_day": key.isoformat(),
-                    "orders": str(d.orders),
-                    "gross_sales": f"{d.gross_sales:.2f}",
-                    "discounts": f"{d.discounts:.2f}",
-                    "returns": f"{d.returns:.2f}",
-                    "net_sales": f"{d.net_sales:.2f}",
-                    "shipping": f"{d.shipping:.2f}",
-                    "taxes": f"{d.taxes:.2f}",
-                    "total_sales": f"{d.total_sales:.2f}",
-                    "duties": f"{d.duties:.2f}",
-                    "tips": f"{d.tips:.2f}",
-                }
-            )
-        return out
+        return [
+            {
+                "date_day": key.isoformat(),
+                "orders": str(self.days[key].orders),
+                **{column: f"{getattr(self.days[key], column):.2f}" for column in COLUMNS[2:]},
+            }
+            for key in sorted(self.days)
+        ]
 
     def write(self, truth_dir: Path) -> Path:
         """Write `daily_sales.csv` atomically (temp file in the same folder, then rename)."""
-        truth_dir.mkdir(parents=True, exist_ok=True)
         final = truth_dir / "daily_sales.csv"
-        fd, tmp = tempfile.mkstemp(prefix=".daily_sales.", suffix=".tmp", dir=truth_dir)
-        try:
-            with os.fdopen(fd, "w", newline="") as fh:
-                writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
-                writer.writeheader()
-                writer.writerows(self.rows())
-            os.replace(tmp, final)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_open(final, "w", newline="") as fh:
+            writer = csv.DictWriter(fh, fieldnames=COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(self.rows())
         return final
