@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
-from spoon.extract.demo import catalog, catalog_eu
+from spoon.extract.demo import catalog, catalog_eu, places
 from spoon.extract.demo.catalog import LocationSpec, ProductSpec
 
 
@@ -112,7 +112,7 @@ US = ShopProfile(
     made_in="Portland",
     products=catalog.PRODUCTS,
     locations=catalog.LOCATIONS,
-    presentment_currencies=tuple(sorted({"USD"} | {c.currency for c in catalog.ABROAD})),
+    presentment_currencies=tuple(sorted({"USD"} | {c.currency for c in places.ABROAD})),
     usd_rate=Decimal(1),
     rng="spoon-demo",
     default_orders=20_000,

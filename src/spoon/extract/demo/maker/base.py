@@ -9,7 +9,7 @@ from array import array
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
 
-from spoon.extract.demo import catalog
+from spoon.extract.demo import names, places
 from spoon.extract.demo.draws import Ids, Pick
 from spoon.extract.demo.maker.ledger import Ledger
 from spoon.extract.demo.model import Customer
@@ -46,10 +46,10 @@ class Maker:
         self.products = products
         self.pick_product = Pick(products, [p.popularity for p in products])
         self.gift_card = next(p for p in history.products if p.gift_card)
-        self.pick_state = Pick(catalog.US_STATES, [s.weight for s in catalog.US_STATES])
-        self.pick_country = Pick(catalog.ABROAD, [c.weight for c in catalog.ABROAD])
-        self.first_names, self.last_names = catalog.FIRST_NAMES, catalog.LAST_NAMES
-        self.email_domains = catalog.EMAIL_DOMAINS
+        self.pick_state = Pick(places.US_STATES, [s.weight for s in places.US_STATES])
+        self.pick_country = Pick(places.ABROAD, [c.weight for c in places.ABROAD])
+        self.first_names, self.last_names = names.FIRST_NAMES, names.LAST_NAMES
+        self.email_domains = names.EMAIL_DOMAINS
         # the ledger's ids: seeded apart from the order RNG, so the ledger changes no draw
         salt = random.Random(f"{self.shop.rng}/{cfg.seed}/ledger").getrandbits(32)
         self.ledger = Ledger(salt)

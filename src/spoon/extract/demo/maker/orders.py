@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 
-from spoon.extract.demo import catalog
+from spoon.extract.demo import places
 from spoon.extract.demo.demand import HOURS
 from spoon.extract.demo.draws import Pick
 from spoon.extract.demo.maker.checkout import Checkout
@@ -68,7 +68,7 @@ class OrderMaker(People, Checkout, Lifecycle):
         # presentment currency: most shoppers abroad pay in their own currency
         currency, rate = self.shop.currency, Decimal(1)
         if abroad and (sc in ("presentment", "presentment_refunded") or rng.random() < 0.8):
-            country = next(c for c in catalog.ABROAD if c.code == address.country_code)
+            country = next(c for c in places.ABROAD if c.code == address.country_code)
             currency, rate = country.currency, self._rate(country.rate, at)
 
         lines = self._lines(sc)

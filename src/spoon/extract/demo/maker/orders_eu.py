@@ -6,7 +6,7 @@ from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from spoon.extract.demo import catalog_eu
+from spoon.extract.demo import catalog_eu, names
 from spoon.extract.demo.draws import Ids, Pick
 from spoon.extract.demo.maker.checkout import FORCED_PAID_SHIPPING
 from spoon.extract.demo.maker.orders import PICK_HOUR, OrderMaker
@@ -47,8 +47,8 @@ class EuOrderMaker(OrderMaker):
     def __init__(self, history: History) -> None:
         super().__init__(history)
         eu = catalog_eu
-        self.first_names, self.last_names = eu.FIRST_NAMES, eu.LAST_NAMES
-        self.email_domains = eu.EMAIL_DOMAINS
+        self.first_names, self.last_names = names.EU_FIRST_NAMES, names.EU_LAST_NAMES
+        self.email_domains = names.EU_EMAIL_DOMAINS
         self.home = eu.MARKET[eu.HOME]
         abroad = [m for m in eu.MARKETS if m.code != eu.HOME]
         self.pick_abroad = Pick(abroad, [m.weight for m in abroad])
@@ -74,7 +74,7 @@ class EuOrderMaker(OrderMaker):
     # ---- people ----------------------------------------------------------------------------
     def _address(self, first: str, last: str, abroad: bool, state: str | None = None) -> Address:
         rng = self.rng
-        street = f"{rng.choice(catalog_eu.STREETS)} {rng.randint(1, 180)}"
+        street = f"{rng.choice(names.EU_STREETS)} {rng.randint(1, 180)}"
         if state is not None:
             market = catalog_eu.MARKET[state]
         else:

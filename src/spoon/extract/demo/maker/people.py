@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import NamedTuple
 
-from spoon.extract.demo import catalog
+from spoon.extract.demo import names, places
 from spoon.extract.demo.maker.base import Maker
 from spoon.extract.demo.model import Address, Customer
 
@@ -25,7 +25,7 @@ class People(Maker):
 
     def _address(self, first: str, last: str, abroad: bool, state: str | None = None) -> Address:
         rng = self.rng
-        street = f"{rng.randint(10, 9999)} {rng.choice(catalog.STREETS)}"
+        street = f"{rng.randint(10, 9999)} {rng.choice(names.STREETS)}"
         unit = f"Apt {rng.randint(1, 40)}" if rng.random() < 0.2 else None
         if abroad:
             country = self.pick_country(rng)
@@ -35,7 +35,7 @@ class People(Maker):
                 None,
             )  # fmt: skip
         if state is not None:
-            st = next(s for s in catalog.US_STATES if s.code == state)
+            st = next(s for s in places.US_STATES if s.code == state)
         else:
             st = self.pick_state(rng)
         city, prefix, local_rate = rng.choice(st.cities)

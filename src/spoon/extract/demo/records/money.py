@@ -6,7 +6,7 @@ from collections.abc import Callable
 from decimal import Decimal
 from typing import Any, Protocol
 
-from spoon.extract.demo import catalog
+from spoon.extract.demo import places
 from spoon.extract.demo.model import (
     Order,
 )
@@ -40,7 +40,7 @@ def gid(kind: str, id_: int) -> str:
 def presentment(order: Order | None, value: Decimal) -> Decimal:
     if order is None or order.rate == ONE:
         return value
-    unit = ONE if order.currency in catalog.ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
+    unit = ONE if order.currency in places.ZERO_DECIMAL_CURRENCIES else Decimal("0.01")
     return (value * order.rate).quantize(unit, rounding="ROUND_HALF_UP")
 
 
