@@ -25,7 +25,8 @@ from spoon.errors import LakeError, SpoonError
 from spoon.extract.demo import records as rec
 from spoon.extract.demo import shops
 from spoon.extract.demo.history import History
-from spoon.extract.demo.model import ZERO, Customer, DemoConfig, Order
+from spoon.extract.demo.model import ZERO, Customer, DemoConfig
+from spoon.extract.demo.order import Order
 from spoon.extract.demo.truth import DailyTruth
 from spoon.files import atomic_write
 from spoon.load.lake import STREAMS, Lake

@@ -33,7 +33,8 @@ from spoon.extract.demo.demand import day_weight
 from spoon.extract.demo.draws import Ids
 from spoon.extract.demo.maker.orders import OrderMaker
 from spoon.extract.demo.maker.orders_eu import EuOrderMaker
-from spoon.extract.demo.model import DemoConfig, Location, Order, Product, Variant
+from spoon.extract.demo.model import DemoConfig, Location, Product, Variant
+from spoon.extract.demo.order import Order
 
 #: Scripted cases: (name, position in the order sequence as a fraction of the orders).
 SCRIPTED: tuple[tuple[str, float], ...] = (

@@ -24,7 +24,8 @@ from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
 
-from spoon.extract.demo.model import ZERO, Order
+from spoon.extract.demo.model import ZERO
+from spoon.extract.demo.order import Order
 from spoon.extract.demo.shops import ShopProfile
 from spoon.files import atomic_open
 from spoon.metrics import CORE_MONEY_COLUMNS

@@ -12,12 +12,12 @@ from spoon.extract.demo.model import (
     Allocation,
     DiscountApplication,
     Line,
-    Order,
     Product,
     ShippingLine,
     TaxLine,
     cents,
 )
+from spoon.extract.demo.order import Order
 
 PICK_LINES = Pick((1, 2, 3, 4, 5), (55, 27, 11, 5, 2))
 PICK_QTY = Pick((1, 2, 3, 4), (80, 14, 4, 2))

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from spoon.extract.demo.draws import HashIds
-from spoon.extract.demo.model import ZERO, Agreement, Order, Sale, TaxLine, cents
+from spoon.extract.demo.model import ZERO, TaxLine, cents
+from spoon.extract.demo.order import Agreement, Order, Sale
 
 
 @dataclass(slots=True)

@@ -9,7 +9,8 @@ from decimal import Decimal
 
 from spoon.extract.demo.draws import Pick
 from spoon.extract.demo.maker.refunds import Refunds
-from spoon.extract.demo.model import ZERO, Edit, Order, cents
+from spoon.extract.demo.model import ZERO, cents
+from spoon.extract.demo.order import Edit, Order
 
 EDIT_TAGS = ("gift-wrap", "vip", "wholesale-inquiry", "engraved", "priority")
 EDIT_NOTES = (

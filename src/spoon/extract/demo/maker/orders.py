@@ -13,7 +13,8 @@ from spoon.extract.demo.draws import Pick
 from spoon.extract.demo.maker.checkout import Checkout
 from spoon.extract.demo.maker.lifecycle import Lifecycle
 from spoon.extract.demo.maker.people import Buyer, People
-from spoon.extract.demo.model import Address, Line, Order
+from spoon.extract.demo.model import Address, Line
+from spoon.extract.demo.order import Order
 
 PICK_HOUR = Pick(range(24), HOURS)
 PICK_GATEWAY = Pick(("shopify_payments", "paypal"), (82, 18))

@@ -10,7 +10,8 @@ from spoon.extract.demo import catalog_eu, names
 from spoon.extract.demo.draws import Ids, Pick
 from spoon.extract.demo.maker.checkout import FORCED_PAID_SHIPPING
 from spoon.extract.demo.maker.orders import PICK_HOUR, OrderMaker
-from spoon.extract.demo.model import Address, Duty, Line, Order, TaxLine, Tip, cents
+from spoon.extract.demo.model import Address, Duty, Line, TaxLine, Tip, cents
+from spoon.extract.demo.order import Order
 
 if TYPE_CHECKING:
     from spoon.extract.demo.history import History

@@ -6,16 +6,8 @@ from datetime import datetime, timedelta
 from decimal import Decimal
 
 from spoon.extract.demo.maker.base import Maker
-from spoon.extract.demo.model import (
-    ZERO,
-    Adjustment,
-    Line,
-    Order,
-    Refund,
-    RefundDuty,
-    RefundLine,
-    cents,
-)
+from spoon.extract.demo.model import ZERO, Line, cents
+from spoon.extract.demo.order import Adjustment, Order, Refund, RefundDuty, RefundLine
 
 REFUND_NOTES = ("Damaged in transit", "Wrong size", "Changed mind", "Arrived late", None)
 

@@ -5,11 +5,8 @@ from __future__ import annotations
 from datetime import datetime
 from decimal import Decimal
 
-from spoon.extract.demo.model import (
-    Address,
-    Customer,
-    Order,
-)
+from spoon.extract.demo.model import Address, Customer
+from spoon.extract.demo.order import Order
 from spoon.extract.demo.records.money import (
     OrderRef,
     Record,

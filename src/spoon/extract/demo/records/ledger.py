@@ -4,11 +4,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from spoon.extract.demo.model import (
-    Agreement,
-    Order,
-    Sale,
-)
+from spoon.extract.demo.order import Agreement, Order, Sale
 from spoon.extract.demo.records.money import (
     Record,
     gid,

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from spoon.extract.demo.model import (
-    ZERO,
-    Allocation,
-    Duty,
-    Line,
-    Order,
-    TaxLine,
-    Tip,
-)
+from spoon.extract.demo.model import ZERO, Allocation, Duty, Line, TaxLine, Tip
+from spoon.extract.demo.order import Order
 from spoon.extract.demo.records.money import (
     Conv,
     Record,

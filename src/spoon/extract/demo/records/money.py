@@ -7,9 +7,7 @@ from decimal import Decimal
 from typing import Any, Protocol
 
 from spoon.extract.demo import places
-from spoon.extract.demo.model import (
-    Order,
-)
+from spoon.extract.demo.order import Order
 
 Record = dict[str, Any]
 

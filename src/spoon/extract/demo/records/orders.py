@@ -7,13 +7,8 @@ from datetime import datetime
 from decimal import Decimal
 from typing import Any
 
-from spoon.extract.demo.model import (
-    ZERO,
-    Order,
-    Refund,
-    TaxLine,
-    cents,
-)
+from spoon.extract.demo.model import ZERO, TaxLine, cents
+from spoon.extract.demo.order import Order, Refund
 from spoon.extract.demo.records.customers import address_record, order_customer
 from spoon.extract.demo.records.lines import allocations, line_item, tax_lines, tip_item
 from spoon.extract.demo.records.money import (

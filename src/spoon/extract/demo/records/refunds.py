@@ -5,10 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from spoon.extract.demo.model import (
-    Order,
-    Refund,
-)
+from spoon.extract.demo.order import Order, Refund
 from spoon.extract.demo.records.lines import line_item
 from spoon.extract.demo.records.money import (
     Conv,

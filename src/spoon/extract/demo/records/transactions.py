@@ -6,9 +6,7 @@ from collections.abc import Iterator
 from datetime import datetime
 from decimal import Decimal
 
-from spoon.extract.demo.model import (
-    Order,
-)
+from spoon.extract.demo.order import Order
 from spoon.extract.demo.records.money import (
     Record,
     gid,
