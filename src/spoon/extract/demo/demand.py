@@ -5,32 +5,13 @@ from __future__ import annotations
 import math
 from datetime import date, timedelta
 
+#: relative demand per hour of the day (shop-local), midnight first
+# fmt: off
 HOURS = (
-    0.30,
-    0.20,
-    0.12,
-    0.08,
-    0.08,
-    0.12,
-    0.25,
-    0.45,
-    0.65,
-    0.85,
-    1.00,
-    1.10,
-    1.20,
-    1.15,
-    1.05,
-    1.00,
-    1.00,
-    1.05,
-    1.15,
-    1.35,
-    1.45,
-    1.35,
-    1.00,
-    0.60,
+    0.30, 0.20, 0.12, 0.08, 0.08, 0.12, 0.25, 0.45, 0.65, 0.85, 1.00, 1.10,
+    1.20, 1.15, 1.05, 1.00, 1.00, 1.05, 1.15, 1.35, 1.45, 1.35, 1.00, 0.60,
 )
+# fmt: on
 WEEKDAYS = (0.92, 0.88, 0.90, 0.97, 1.05, 1.18, 1.10)  # Monday first
 
 
