@@ -8,6 +8,8 @@ occur naturally at realistic rates.
 
 `History.orders()` yields the orders in time order and can be replayed any number of times
 with the same result; it holds only the customers in memory, never every order.
+The orders are made by `spoon.extract.demo.maker` (an order maker per shop, in parts:
+who buys, checkout, what happens after, refunds, the ledger).
 
 Each order also carries its ledger (`Order.agreements`): Shopify's sales agreements for
 the order, its refunds and its cancellation, with one sale per line, shipping line, duty
