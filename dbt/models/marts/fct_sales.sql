@@ -2,9 +2,7 @@
 {{
     config(
         materialized='incremental',
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'order_id'],
-        on_schema_change='fail',
         tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
         post_hook="{{ delete_excluded_orders() }}",
     )
