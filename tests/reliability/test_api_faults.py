@@ -17,43 +17,25 @@ one line without a retry storm.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlparse
 
 import pyarrow.parquet as pq
 import pytest
+from support import fake_airbyte_api as fake_api
+from support import fake_shopify as fake_shop
 
 from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
 from spoon.extract.airbyte.sync import trigger_and_wait
 from spoon.extract.pyairbyte import ShopifyExtractError, extract_shopify
 from spoon.settings import load_settings, repo_path
-
-HELPERS = Path(__file__).resolve().parents[1] / "integration" / "airbyte"
-
-
-def _helper(name: str) -> ModuleType:
-    """A helper module of tests/integration/airbyte (tests are not a package)."""
-    key = f"spoon_test_helpers.{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, HELPERS / f"{name}.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-fake_api = _helper("fake_airbyte_api")
-fake_shop = _helper("fake_shopify")
 
 
 # ---- Airbyte --------------------------------------------------------------------------------
@@ -186,7 +168,7 @@ def shopify(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         pytest.fail("the PyAirbyte venv is missing: run `make pyairbyte-venv`")
     fake = FlakyShopify(fake_shop.small_shop(START, orders=12), token="shpat_fake")
     with fake_shop.FakeShopifyServer(fake) as server:
-        monkeypatch.setenv("PYTHONPATH", str(HELPERS / "redirect"))
+        monkeypatch.setenv("PYTHONPATH", str(fake_shop.REDIRECT_DIR))
         monkeypatch.setenv("SPOON_TEST_SHOPIFY_URL", server.url)
         yield fake
 

@@ -10,16 +10,13 @@ variables in tests/integration/airbyte/test_airbyte_apply.py.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
-
-AIRBYTE_HELPERS = Path(__file__).resolve().parents[1] / "integration" / "airbyte"
+from support.fake_airbyte_api import FakeAirbyteServer
 
 CASES: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
     # id: (command, settings, what the one line must say)
@@ -80,21 +77,10 @@ CASES: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
 }
 
 
-def _fake_airbyte_module() -> ModuleType:
-    key = "spoon_test_helpers.fake_airbyte_api"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, AIRBYTE_HELPERS / "fake_airbyte_api.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
 @pytest.fixture(scope="module")
-def airbyte() -> Iterator[Any]:
+def airbyte() -> Iterator[FakeAirbyteServer]:
     """A fake Airbyte API on 127.0.0.1 that records every request it gets."""
-    with _fake_airbyte_module().FakeAirbyteServer() as server:
+    with FakeAirbyteServer() as server:
         yield server
 
 

@@ -1,6 +1,6 @@
 """Rejected records (DESIGN.md contract 4, issue 17): a raw record that cannot be typed is
-never dropped or zeroed silently. The shop's two syncs (conftest.SYNCS) plus a few bad
-records beside them, built once by `spoon transform`: each bad record is in
+never dropped or zeroed silently. The shop's two syncs (support.rawshop.us.SYNCS) plus a
+few bad records beside them, built once by `spoon transform`: each bad record is in
 audit.rejected_records with its field and reason, the marts are exactly the clean build's
 (conftest.built_duckdb), and the transform says how many records it rejected."""
 
@@ -18,8 +18,10 @@ from typing import Any
 
 import duckdb
 import pytest
-
-from .conftest import DBT, PROJECT, SHOP, SYNCS, Batch, dbt_env, duckdb_runner, load_duckdb
+from support.rawshop.blocks import Batch
+from support.rawshop.raw import load_duckdb
+from support.rawshop.runner import DBT, PROJECT, dbt_env, duckdb_runner
+from support.rawshop.us import SHOP, SYNCS
 
 #: (stream, record id, field, reason) of every check the bad records fail
 EXPECTED = {
