@@ -23,7 +23,6 @@ import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from urllib.parse import urlparse
 
@@ -31,6 +30,7 @@ import pyarrow.parquet as pq
 import pytest
 from support import fake_airbyte_api as fake_api
 from support import fake_shopify as fake_shop
+from support.reliability import error_lines, make_workspace
 
 from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
 from spoon.extract.airbyte.sync import trigger_and_wait
@@ -118,11 +118,9 @@ def test_airbyte_outage_gives_up_after_bounded_backoff(airbyte: Any) -> None:
     assert all(gap >= 0.09 for gap in _gaps(attempts))
 
 
-def test_airbyte_bad_credentials_one_line_no_retry_storm(
-    airbyte: Any, rel: SimpleNamespace, tmp_path: Path
-) -> None:
+def test_airbyte_bad_credentials_one_line_no_retry_storm(airbyte: Any, tmp_path: Path) -> None:
     fake = airbyte.fake
-    ws = rel.make_workspace(
+    ws = make_workspace(
         tmp_path / "ws",
         SPOON_AIRBYTE_URL=airbyte.url,
         SPOON_AIRBYTE_CLIENT_ID=fake.client_id,
@@ -130,7 +128,7 @@ def test_airbyte_bad_credentials_one_line_no_retry_storm(
     )
     out = ws.spoon("extract", "--source", "airbyte", check=False)
     assert out.returncode != 0
-    (line,) = rel.error_lines(out)
+    (line,) = error_lines(out)
     assert "rejected the credentials (401)" in line and "SPOON_AIRBYTE_CLIENT_SECRET" in line
     assert [(r.method, r.path) for r in fake.requests] == [("POST", "/applications/token")]
     assert fake.jobs == {} and not ws.lake.exists()

@@ -12,11 +12,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
 from support.fake_airbyte_api import FakeAirbyteServer
+from support.reliability import error_lines, make_workspace, tree_listing
 
 CASES: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
     # id: (command, settings, what the one line must say)
@@ -86,19 +86,19 @@ def airbyte() -> Iterator[FakeAirbyteServer]:
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_setting_fails_in_one_line_before_any_work(
-    case: str, rel: SimpleNamespace, tmp_path: Path, airbyte: Any
+    case: str, tmp_path: Path, airbyte: Any
 ) -> None:
     args, settings, message = CASES[case]
-    ws = rel.make_workspace(tmp_path / "ws", SPOON_AIRBYTE_URL=airbyte.url, **settings)
+    ws = make_workspace(tmp_path / "ws", SPOON_AIRBYTE_URL=airbyte.url, **settings)
     requests_before = len(airbyte.fake.requests)
-    before = rel.tree_listing(ws.root)
+    before = tree_listing(ws.root)
 
     out = ws.spoon(*args, check=False)
 
     assert out.returncode != 0, out.stdout
-    lines = rel.error_lines(out)
+    lines = error_lines(out)
     assert len(lines) == 1, out.stderr
     assert lines[0].startswith("error: ") and message in lines[0], lines[0]
-    assert rel.tree_listing(ws.root) == before, "something was written"
+    assert tree_listing(ws.root) == before, "something was written"
     assert not ws.lake.exists() and not ws.duckdb_path.exists()
     assert len(airbyte.fake.requests) == requests_before, "Airbyte was called"

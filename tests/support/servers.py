@@ -3,6 +3,7 @@ settings that point the Snowflake code at a fakesnow server."""
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -20,9 +21,14 @@ FAKESNOW_S3 = Path(__file__).resolve().parent / "fakesnow_s3.py"
 
 
 @contextmanager
-def serving(cmd: list[str], port: int, log: IO[bytes] | int = subprocess.DEVNULL) -> Iterator[int]:
+def serving(
+    cmd: list[str],
+    port: int,
+    log: IO[bytes] | int = subprocess.DEVNULL,
+    env: dict[str, str] | None = None,
+) -> Iterator[int]:
     """Run the server `cmd` (which listens on `port`) for the block; stop it after."""
-    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=env)
     try:
         wait_for_port(port, proc, timeout=60.0)
         yield port
@@ -32,10 +38,12 @@ def serving(cmd: list[str], port: int, log: IO[bytes] | int = subprocess.DEVNULL
 
 
 @contextmanager
-def moto_server() -> Iterator[str]:
-    """A moto S3/IAM server (server mode); yields its endpoint URL."""
+def moto_server(**env: str) -> Iterator[str]:
+    """A moto S3/IAM server (server mode), with `env` on top of ours (moto's own settings);
+    yields its endpoint URL."""
     port = free_port()
-    with serving([str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)], port):
+    cmd = [str(VENV_BIN / "moto_server"), "-H", "127.0.0.1", "-p", str(port)]
+    with serving(cmd, port, env={**os.environ, **env} if env else None):
         yield f"http://127.0.0.1:{port}"
 
 

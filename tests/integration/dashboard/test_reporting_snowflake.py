@@ -14,6 +14,7 @@ from typing import Any
 import duckdb
 import pytest
 from pydantic import SecretStr
+from support.dashboard import APP
 
 from spoon.dashboard import queries
 from spoon.dashboard.backends import (
@@ -216,7 +217,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
         "SPOON_DBT_PROJECT_DIR": str(tmp_path / "dbt"),
     }.items():
         monkeypatch.setenv(name, value)
-    at = AppTest.from_file(str(dash.APP), default_timeout=120)
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
