@@ -197,7 +197,6 @@ def encrypted_reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
     fakesnow_marts: dict[str, Any],
     encrypted_reporter_key: Path,
-    dash: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
