@@ -21,7 +21,7 @@ does the same, so a batch writes the same columns whatever its first record look
   type fits them (`{}`, mixed types) they are JSON text.
 
 The schemas ship with the package (`schemas/source_shopify/`, pruned of descriptions) for
-the source-shopify version the connection pins; `python -m spoon.stream_schemas DIR`
+the source-shopify version the connection pins; `spoon schemas DIR`
 refreshes them from an unpacked connector (`make shopify-schemas` fetches one to .cache/).
 """
 
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -179,19 +178,21 @@ def infer(values: list[Any]) -> Node:
     return Node(kind)
 
 
+#: A JSON value's kind by its Python type (bool before int: a bool is an int).
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float"),
+    (str, "string"),
+    (dict, "struct"),
+    (list, "list"),
+)
+
+
 def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "struct"
-    if isinstance(value, list):
-        return "list"
+    for typ, kind in _KINDS:
+        if isinstance(value, typ):
+            return kind
     return "json"
 
 
@@ -363,21 +364,12 @@ def column(name: str, node: Node, values: list[Any]) -> tuple[pa.Array, list[lis
     return pa.array(out, type=typ), changes
 
 
-def main(argv: list[str]) -> int:
-    """`python -m spoon.stream_schemas DIR`: copy our streams' schemas, pruned, from DIR (an
-    unpacked source-shopify's `source_shopify/schemas`)."""
-    from spoon.lake import STREAMS
+def copy_schemas(source: Path) -> None:
+    """`spoon schemas DIR`: copy our streams' schemas, pruned, from DIR (an unpacked
+    source-shopify's `source_shopify/schemas`)."""
+    from spoon.load.lake import STREAMS
 
-    if len(argv) != 1:
-        print("usage: python -m spoon.stream_schemas SOURCE_SHOPIFY_SCHEMAS_DIR", file=sys.stderr)
-        return 2
-    source = Path(argv[0])
     SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
     for stream in STREAMS:
         schema = prune(json.loads((source / f"{stream}.json").read_text()))
         (SCHEMA_DIR / f"{stream}.json").write_text(json.dumps(schema, indent=1) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
