@@ -17,21 +17,28 @@ from __future__ import annotations
 import subprocess
 import sys
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support.reliability import (
+    Baseline,
+    clone,
+    diff_prints,
+    error_lines,
+    lake_listing,
+    raw_fingerprint,
+)
 
-from spoon.loader import connect
+from spoon.load.loader import connect
 
 #: `python -c DRIVER <read|commit> <n>`: `spoon load`, where the n-th lake read fails with
 #: EIO, or the n-th commit with a lost connection.
 DRIVER = """
 import errno, sys
 import duckdb
-import spoon.loader
+import spoon.load.loader
 from spoon.cli import main
-from spoon.lake import Lake
+from spoon.load.lake import Lake
 
 what, nth = sys.argv[1], int(sys.argv[2])
 calls = [0]
@@ -47,7 +54,7 @@ if what == "read":
 
     Lake.read_bytes = read_bytes
 else:
-    real_connect = spoon.loader.connect
+    real_connect = spoon.load.loader.connect
 
     class Dropping:
         def __init__(self, con):
@@ -63,7 +70,7 @@ else:
                     raise duckdb.ConnectionException("Connection Error: connection was lost")
             return self._con.execute(sql, *args)
 
-    spoon.loader.connect = lambda path: Dropping(real_connect(path))
+    spoon.load.loader.connect = lambda path: Dropping(real_connect(path))
 main(["load"])
 """
 
@@ -89,17 +96,17 @@ def _empty_warehouse_on_a_full_disk(ws: Any) -> Path:
 
 
 def _assert_stopped(
-    out: subprocess.CompletedProcess[str], ws: Any, baseline: Any, rel: Any, what: str
+    out: subprocess.CompletedProcess[str], ws: Any, baseline: Baseline, what: str
 ) -> str:
     assert out.returncode == 75, out.stdout + out.stderr
-    (line,) = rel.error_lines(out)
+    (line,) = error_lines(out)
     assert "Traceback" not in out.stderr
     assert line.startswith("error: load stopped at shopify/"), line
     assert what in line and "nothing was quarantined" in line, line
     assert not (ws.lake / "_quarantine").exists() or not [
         p for p in (ws.lake / "_quarantine").rglob("*") if p.is_file()
     ]
-    assert rel.lake_listing(ws) == baseline.lake  # nothing moved, nothing written
+    assert lake_listing(ws) == baseline.lake  # nothing moved, nothing written
     wal = ws.duckdb_path.with_name(ws.duckdb_path.name + ".wal")
     if ws.duckdb_path.exists() and not wal.is_symlink():  # (a /dev/full log reads as zeros)
         quarantined = ws.query("select count(*) from raw._load_history where status <> 'loaded'")
@@ -107,33 +114,29 @@ def _assert_stopped(
     return line
 
 
-def _assert_next_run_loads_everything(ws: Any, baseline: Any, rel: Any) -> None:
+def _assert_next_run_loads_everything(ws: Any, baseline: Baseline) -> None:
     again = ws.spoon("load")
     assert "0 quarantined" in again.stdout, again.stdout
-    raw = rel.raw_fingerprint(ws)
-    assert raw == baseline.raw, rel.diff_prints(raw, baseline.raw)
+    raw = raw_fingerprint(ws)
+    assert raw == baseline.raw, diff_prints(raw, baseline.raw)
 
 
-def test_out_of_memory_stops_and_the_next_run_loads(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path
-) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / "oom", warehouse=False)
+def test_out_of_memory_stops_and_the_next_run_loads(baseline: Baseline, tmp_path: Path) -> None:
+    ws = clone(baseline.ws, tmp_path / "oom", warehouse=False)
     out = ws.spoon("load", check=False, SPOON_DUCKDB_MEMORY_LIMIT="1MB")
-    line = _assert_stopped(out, ws, baseline, rel, "DuckDB ran out of memory")
+    line = _assert_stopped(out, ws, baseline, "DuckDB ran out of memory")
     assert "SPOON_DUCKDB_MEMORY_LIMIT" in line
-    _assert_next_run_loads_everything(ws, baseline, rel)
+    _assert_next_run_loads_everything(ws, baseline)
 
 
-def test_a_full_disk_stops_and_the_next_run_loads(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path
-) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / "full", warehouse=False)
+def test_a_full_disk_stops_and_the_next_run_loads(baseline: Baseline, tmp_path: Path) -> None:
+    ws = clone(baseline.ws, tmp_path / "full", warehouse=False)
     wal = _empty_warehouse_on_a_full_disk(ws)
     out = ws.spoon("load", check=False)
-    _assert_stopped(out, ws, baseline, rel, "the disk is full")
+    _assert_stopped(out, ws, baseline, "the disk is full")
     wal.unlink()  # space again
     assert ws.query("select count(*) from raw._load_history") == [(0,)]
-    _assert_next_run_loads_everything(ws, baseline, rel)
+    _assert_next_run_loads_everything(ws, baseline)
 
 
 @pytest.mark.parametrize(
@@ -141,36 +144,36 @@ def test_a_full_disk_stops_and_the_next_run_loads(
     [("read", 3, "an I/O error"), ("commit", 2, "the warehouse connection was lost")],
 )
 def test_io_errors_and_lost_connections_stop_and_the_next_run_loads(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path, what: str, nth: int, problem: str
+    baseline: Baseline, tmp_path: Path, what: str, nth: int, problem: str
 ) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / what, warehouse=False)
+    ws = clone(baseline.ws, tmp_path / what, warehouse=False)
     out = _driver(ws, what, nth)
-    line = _assert_stopped(out, ws, baseline, rel, problem)
+    line = _assert_stopped(out, ws, baseline, problem)
     if what == "commit":  # the first batch committed before the connection went
         assert "file(s) loaded before it" in line, line
-    _assert_next_run_loads_everything(ws, baseline, rel)
+    _assert_next_run_loads_everything(ws, baseline)
 
 
 def test_a_bad_file_met_on_a_full_disk_stays_in_the_lake(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path
+    baseline: Baseline, tmp_path: Path
 ) -> None:
     """Quarantining a bad file needs its history row: when that cannot be written the file
     goes back, so it is never in neither place; with space again it is quarantined."""
-    ws = rel.clone(baseline.ws, tmp_path / "bad-on-full", warehouse=False)
+    ws = clone(baseline.ws, tmp_path / "bad-on-full", warehouse=False)
     bad = ws.stream_dir("customers") / "2025_01_01_1735689600000_0.parquet"  # met first
     bad.write_bytes(b"id,email\n1,x\n")
-    listing = rel.lake_listing(ws)
+    listing = lake_listing(ws)
     wal = _empty_warehouse_on_a_full_disk(ws)
     out = ws.spoon("load", check=False)
     assert out.returncode == 75, out.stdout + out.stderr
-    (line,) = rel.error_lines(out)
+    (line,) = error_lines(out)
     assert "the disk is full" in line and bad.name in line, line
-    assert rel.lake_listing(ws) == listing and bad.exists()
+    assert lake_listing(ws) == listing and bad.exists()
     assert not [p for p in (ws.lake / "_quarantine").rglob("*") if p.is_file()]
     wal.unlink()
     again = ws.spoon("load", check=False)
     assert again.returncode == 1 and not bad.exists()
-    (line,) = rel.error_lines(again)
+    (line,) = error_lines(again)
     assert line.startswith(f"error: quarantined shopify/customers/{bad.name}"), line
-    raw = rel.raw_fingerprint(ws)
-    assert raw == baseline.raw, rel.diff_prints(raw, baseline.raw)
+    raw = raw_fingerprint(ws)
+    assert raw == baseline.raw, diff_prints(raw, baseline.raw)

@@ -15,8 +15,8 @@ from typing import Any
 import boto3
 import pytest
 
-from spoon.bootstrap.aws import WRITER_POLICY_NAME, AwsBootstrap
 from spoon.settings import load_settings
+from spoon.setup.aws import WRITER_POLICY_NAME, AwsBootstrap
 
 BUCKET = "willows-spoon-writer"
 LAKE = f"arn:aws:s3:::{BUCKET}/lake/"

@@ -18,8 +18,8 @@ from typing import Any
 
 import boto3
 
-from spoon.bootstrap.aws import AwsBootstrap
 from spoon.settings import load_settings
+from spoon.setup.aws import AwsBootstrap
 
 BUCKET = "willows-spoon-tls"
 #: (action, resource) pairs a client of the lake makes, on the bucket and on an object

@@ -108,7 +108,7 @@ def test_a_failing_shop_fails_its_own_task_and_says_which_shop(
 ) -> None:
     """Two shops, the EU shop's lake holds another demo shop: its extract task fails, the
     US shop's succeeds, nothing downstream runs (no dbt: this run costs seconds)."""
-    from spoon.pipeline import extract
+    from spoon.orchestrate.steps import extract
     from spoon.settings import load_settings
 
     lake = tmp_path / "lake"

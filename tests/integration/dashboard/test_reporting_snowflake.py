@@ -14,15 +14,16 @@ from typing import Any
 import duckdb
 import pytest
 from pydantic import SecretStr
+from support.dashboard import APP
 
-from spoon.reporting import queries
-from spoon.reporting.backends import (
+from spoon.dashboard import queries
+from spoon.dashboard.backends import (
     DuckDBBackend,
     ReportingError,
     SnowflakeBackend,
     reporter_connect_args,
 )
-from spoon.reporting.kpis import Period
+from spoon.dashboard.kpis import Period
 from spoon.settings import Settings, load_settings
 
 TABLES = (
@@ -196,7 +197,6 @@ def encrypted_reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
     fakesnow_marts: dict[str, Any],
     encrypted_reporter_key: Path,
-    dash: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -216,7 +216,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
         "SPOON_DBT_PROJECT_DIR": str(tmp_path / "dbt"),
     }.items():
         monkeypatch.setenv(name, value)
-    at = AppTest.from_file(str(dash.APP), default_timeout=120)
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -226,7 +226,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
 
 
 def test_settings_fingerprint_keeps_secrets_out_but_tells_them_apart() -> None:
-    from spoon.reporting.ui import settings_fingerprint
+    from spoon.dashboard.shell import settings_fingerprint
 
     a = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-1"))
     b = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-2"))

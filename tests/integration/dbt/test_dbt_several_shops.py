@@ -1,7 +1,7 @@
 """Several shops in one warehouse (DESIGN.md contract 4, issue 19): three lake namespaces
-(conftest.SHOPS: the New York shop `shopify`, the tax-inclusive Berlin shop `shop_eu` in EUR
-and the Los Angeles shop `shop_us`) whose order, line, refund, customer, product and variant
-ids collide, built into one DuckDB warehouse (conftest.built_shops).
+(support.rawshop.raw.SHOPS: the New York shop `shopify`, the tax-inclusive Berlin shop
+`shop_eu` in EUR and the Los Angeles shop `shop_us`) whose order, line, refund, customer,
+product and variant ids collide, built into one DuckDB warehouse (conftest.built_shops).
 
 Each shop's marts must be exactly what that shop gives built alone, each in its own time zone
 and currency, and the incremental build must equal a full refresh."""
@@ -11,10 +11,12 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import duckdb
+from support.rawshop.raw import MARKER
+
+from spoon.metrics import CORE_MONEY_COLUMNS, MONEY_COLUMNS
 
 D = Decimal
 Z = "0.00"
@@ -137,10 +139,10 @@ def test_each_shops_marts_equal_that_shop_built_alone(
 
 
 def test_each_shops_daily_sales_are_its_own_in_its_own_time_zone(
-    built_shops: tuple[Path, Path], rawshop: SimpleNamespace
+    built_shops: tuple[Path, Path],
 ) -> None:
     _, full = built_shops
-    cols = "cast(date_day as varchar), orders, " + ", ".join(rawshop.MONEY)
+    cols = "cast(date_day as varchar), orders, " + ", ".join(CORE_MONEY_COLUMNS)
     rows = _rows(
         full,
         f"select {cols}, new_customers, returning_customers from marts.rpt_daily_sales"
@@ -157,7 +159,7 @@ def test_each_shops_daily_sales_are_its_own_in_its_own_time_zone(
     assert report["2025-04-01"][0] == 0
 
     # every shop's days add up to its own orders, column by column, and never to another's
-    sums = ", ".join(f"sum({m})" for m in rawshop.MONEY_ALL)
+    sums = ", ".join(f"sum({m})" for m in MONEY_COLUMNS)
     daily = _rows(full, f"select shop, {sums} from marts.rpt_daily_sales group by shop")
     orders = _rows(full, f"select shop, {sums} from marts.fct_orders group by shop")
     assert daily == orders
@@ -169,7 +171,7 @@ def test_each_shops_daily_sales_are_its_own_in_its_own_time_zone(
 
 
 def test_incremental_build_of_several_shops_equals_a_full_refresh(
-    built_shops: tuple[Path, Path], rawshop: SimpleNamespace
+    built_shops: tuple[Path, Path],
 ) -> None:
     """The second sync changed shop_us' order 2001 (cancelled) and shopify's orders 1001,
     1002, 1003, 1007, 1008: shop_eu's order 2001, which shares the id, and shopify's 1004 are
@@ -179,7 +181,7 @@ def test_incremental_build_of_several_shops_equals_a_full_refresh(
     marked = _rows(
         incremental,
         f"select shop, order_id, count(*) from marts.fct_sales"
-        f" where event_at_local = {rawshop.MARKER} group by 1, 2",
+        f" where event_at_local = {MARKER} group by 1, 2",
     )
     assert marked == [("shop_eu", 2001, 2), ("shopify", 1004, 4)]
     cancelled = _rows(

@@ -8,12 +8,12 @@ from typing import Any
 import pytest
 from pydantic import SecretStr
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.names import STREAMS
-from spoon.bootstrap.snowflake import apply
 from spoon.errors import SettingsError
+from spoon.names import STREAMS
 from spoon.settings import load_settings
+from spoon.setup import sqlfiles
+from spoon.setup.connection import connect_admin
+from spoon.setup.snowflake import apply
 
 
 def _snapshot(conn: Any, raw_db: str, analytics_db: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -95,8 +95,8 @@ def test_bootstrap_twice_changes_nothing(
 
 def test_service_user_connects_with_an_encrypted_key_pair(fakesnow_port: int, tmp_path) -> None:
     """keygen -> the load step's own key-pair connection (the JWT login fakesnow accepts)."""
-    from spoon.bootstrap.keygen import generate_all
-    from spoon.bootstrap.snowflake import doctor_check
+    from spoon.setup.keygen import generate_all
+    from spoon.setup.snowflake import doctor_check
 
     settings = load_settings(
         env="prod",

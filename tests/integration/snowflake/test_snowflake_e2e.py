@@ -14,11 +14,11 @@ import boto3
 import duckdb
 import pytest
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.snowflake import apply
-from spoon.lake import Lake
+from spoon.load.lake import Lake
 from spoon.settings import load_settings
+from spoon.setup import sqlfiles
+from spoon.setup.connection import connect_admin
+from spoon.setup.snowflake import apply
 
 REPO = Path(__file__).resolve().parents[3]
 SPOON = str(Path(sys.executable).parent / "spoon")

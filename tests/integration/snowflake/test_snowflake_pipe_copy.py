@@ -10,11 +10,11 @@ from pathlib import Path
 import boto3
 import pytest
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.snowflake import apply
-from spoon.lake import Lake
+from spoon.load.lake import Lake
 from spoon.settings import Settings, load_settings
+from spoon.setup import sqlfiles
+from spoon.setup.connection import connect_admin
+from spoon.setup.snowflake import apply
 
 BUCKET = "willows-spoon-pipes"
 

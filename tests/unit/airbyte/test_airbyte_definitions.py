@@ -8,8 +8,8 @@ from typing import Any
 import jsonschema
 import pytest
 
-from spoon.airbyte.definitions import DefinitionError, load_definitions, resolve
 from spoon.settings import repo_path
+from spoon.setup.airbyte.definitions import DefinitionError, load_definitions, resolve
 
 HERE = Path(__file__).resolve().parent
 ENV = {

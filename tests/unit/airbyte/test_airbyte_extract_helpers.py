@@ -6,8 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from spoon.airbyte.definitions import load_definitions
-from spoon.airbyte.shopify_extract import (
+from spoon.extract.pyairbyte import (
     STREAMS,
     ShopifyExtractError,
     _last_error,
@@ -16,8 +15,9 @@ from spoon.airbyte.shopify_extract import (
     save_state,
     source_config,
 )
-from spoon.lake import Lake
+from spoon.load.lake import Lake
 from spoon.settings import load_settings, repo_path
+from spoon.setup.airbyte.definitions import load_definitions
 
 
 def test_streams_are_the_connections_streams() -> None:

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spoon.lake import STREAMS, Lake
-from spoon.loader import load_lake
+from spoon.load.lake import STREAMS, Lake
+from spoon.load.loader import load_lake
 from spoon.settings import repo_path
 from spoon.stream_schemas import (
     SCHEMA_DIR,

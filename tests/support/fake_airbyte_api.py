@@ -13,9 +13,11 @@ import re
 import threading
 import uuid
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
 from urllib.parse import parse_qs, urlparse
+
+from support.threaded_http import ThreadedServer
 
 PREFIX = "/api/public/v1"
 MASK = "**********"
@@ -373,25 +375,13 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class FakeAirbyteServer:
+class FakeAirbyteServer(ThreadedServer):
     """Runs a `FakeAirbyte` on 127.0.0.1 in a background thread."""
 
     def __init__(self, fake: FakeAirbyte | None = None) -> None:
         self.fake = fake or FakeAirbyte()
-        handler = type("Handler", (_Handler,), {"fake": self.fake})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+        super().__init__(_Handler, self.fake)
 
     @property
     def url(self) -> str:
-        host, port = self._server.server_address[:2]
-        return f"http://{host}:{port}{PREFIX}"
-
-    def __enter__(self) -> FakeAirbyteServer:
-        self._thread.start()
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+        return f"{self.origin}{PREFIX}"

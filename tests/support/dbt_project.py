@@ -1,24 +1,16 @@
-"""Helpers for the CI/CD tests: a throw-away copy of the dbt project on DuckDB."""
+"""For the CI/CD tests: a throw-away copy of the dbt project, on DuckDB."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
 import subprocess
-import sys
-from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
-import pytest
-
-REPO = Path(__file__).resolve().parents[3]
-DBT = REPO / ".venv-dbt" / "bin" / "dbt"
-VENV_BIN = REPO / ".venv" / "bin"
+from support.paths import DBT, REPO
 
 # Prod and the PR's CI run share one DuckDB file, as they share one Snowflake account:
 # prod writes the custom schemas as-is (staging, marts, ...), `ci` prefixes them with the
@@ -38,19 +30,6 @@ willows_spoon:
       schema: pr_1
       threads: 2
 """
-
-
-def _raw_fixture() -> ModuleType:
-    """The dbt tests' hand-made shop (tests/integration/dbt/conftest.py), loaded by path."""
-    path = REPO / "tests" / "integration" / "dbt" / "conftest.py"
-    spec = importlib.util.spec_from_file_location("cicd_dbt_raw_fixture", path)
-    assert spec and spec.loader, f"cannot load the raw fixture {path}"
-    module = sys.modules.get(spec.name)
-    if module is None:
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[spec.name] = module  # dataclasses look their module up there
-        spec.loader.exec_module(module)
-    return module
 
 
 @dataclass
@@ -104,6 +83,7 @@ class DbtProject:
 
 
 def copy_project(dest: Path) -> DbtProject:
+    """dbt/ copied to <dest>/dbt, its warehouse <dest>/warehouse.duckdb."""
     root = dest / "dbt"
     shutil.copytree(
         REPO / "dbt",
@@ -113,12 +93,3 @@ def copy_project(dest: Path) -> DbtProject:
     warehouse = dest / "warehouse.duckdb"
     (root / "profiles.yml").write_text(PROFILES.format(path=warehouse))
     return DbtProject(root, warehouse)
-
-
-@pytest.fixture()
-def cicd() -> SimpleNamespace:
-    """Helpers for test modules (importlib mode cannot import conftest)."""
-    load_raw: Callable[[Path, list[int]], None] = _raw_fixture().load_duckdb
-    return SimpleNamespace(
-        REPO=REPO, DBT=DBT, VENV_BIN=VENV_BIN, copy_project=copy_project, load_raw=load_raw
-    )

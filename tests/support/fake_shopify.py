@@ -32,9 +32,12 @@ import re
 import threading
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta, timezone
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
+
+from support.threaded_http import ThreadedServer
 
 API = "/admin/api/2026-10"
 SCOPES = [
@@ -845,21 +848,14 @@ class _Handler(BaseHTTPRequestHandler):
         pass
 
 
-class FakeShopifyServer:
+class FakeShopifyServer(ThreadedServer):
     def __init__(self, fake: FakeShopify) -> None:
+        super().__init__(_Handler, fake)
         self.fake = fake
-        handler = type("Handler", (_Handler,), {"fake": fake})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
-        host, port = self._server.server_address[:2]
-        self.url = f"http://{host}:{port}"
+        self.url = self.origin
         fake.base_url = self.url
 
-    def __enter__(self) -> FakeShopifyServer:
-        self._thread.start()
-        return self
 
-    def __exit__(self, *exc: object) -> None:
-        self._server.shutdown()
-        self._server.server_close()
-        self._thread.join(timeout=10)
+#: put on a connector's PYTHONPATH (with SPOON_TEST_SHOPIFY_URL set) to send its requests
+#: for *.myshopify.com to the fake: see redirect/sitecustomize.py
+REDIRECT_DIR = Path(__file__).resolve().parent / "redirect"
