@@ -16,6 +16,32 @@
   The model deletes and re-inserts these orders (delete+insert on shop and order_id); a
   post-hook removes orders that became test or deleted. The result equals a full refresh.
 -#}
+{#-
+  The head of the incremental facts (fct_sales, fct_orders), written once: a model opens
+  with `with {{ incremental_by_order() }}` and goes on with its own CTEs. It configures the
+  model (incremental, delete+insert on shop and order_id, the post-hook
+  delete_excluded_orders(); fakesnow cannot create Snowflake's session temporary tables:
+  it gets transient ones) and, on an incremental run, renders affected_orders_ctes() and a
+  comma. dbt learns a model's parents from the refs rendered when it parses the model, a
+  full build: the refs of affected_orders_ctes() are rendered here too, so the staging
+  models it reads stay parents.
+-#}
+{% macro incremental_by_order() -%}
+  {{- config(
+      materialized='incremental',
+      unique_key=['shop', 'order_id'],
+      tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
+      post_hook="{{ delete_excluded_orders() }}",
+  ) -}}
+  {%- for parent in ['stg_shopify__orders', 'stg_shopify__order_versions',
+                     'stg_shopify__order_refunds', 'stg_shopify__customers'] -%}
+    {%- do ref(parent) -%}
+  {%- endfor -%}
+  {%- if is_incremental() %}
+{{ affected_orders_ctes() }},
+  {%- endif %}
+{%- endmacro %}
+
 {% macro affected_orders_ctes() -%}
 watermark as (
     select since_at from {{ loaded_since('_source_loaded_at') }} as since
