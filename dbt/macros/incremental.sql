@@ -23,8 +23,9 @@
   delete_excluded_orders(); fakesnow cannot create Snowflake's session temporary tables:
   it gets transient ones) and, on an incremental run, renders affected_orders_ctes() and a
   comma. dbt learns a model's parents from the refs rendered when it parses the model, a
-  full build: the refs of affected_orders_ctes() are rendered here too, so the staging
-  models it reads stay parents.
+  full build: the refs of affected_orders_ctes() are rendered here too, as `-- depends_on:`
+  comments (dbt's idiom), so the staging models it reads stay parents and the compiled SQL
+  names where each of them is read from.
 -#}
 {% macro incremental_by_order() -%}
   {{- config(
@@ -34,8 +35,8 @@
       post_hook="{{ delete_excluded_orders() }}",
   ) -}}
   {%- for parent in ['stg_shopify__orders', 'stg_shopify__order_versions',
-                     'stg_shopify__order_refunds', 'stg_shopify__customers'] -%}
-    {%- do ref(parent) -%}
+                     'stg_shopify__order_refunds', 'stg_shopify__customers'] %}
+-- depends_on: {{ ref(parent) }}
   {%- endfor -%}
   {%- if is_incremental() %}
 {{ affected_orders_ctes() }},

@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from spoon.errors import SettingsError, SpoonError
 from spoon.settings import Settings
+from spoon.transform.env import NO_TRACKING, dbt_profile_env
 
 DAG_ID = "shopify_daily"
 TAGS = ("shopify", "spoon", "nightly")
@@ -74,8 +75,6 @@ def manifest_path(settings: Settings) -> Path:
 def dbt_task_env(settings: Settings) -> dict[str, str]:
     """The non-secret variables dbt's profiles.yml reads (the same as `spoon transform`'s, one
     source: `dbt_profile_env`), tracking off; secrets come from the worker's env."""
-    from spoon.transform.runner import NO_TRACKING, dbt_profile_env
-
     return {**NO_TRACKING, **dbt_profile_env(settings)}
 
 

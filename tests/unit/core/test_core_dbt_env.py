@@ -6,7 +6,8 @@ import pytest
 
 from spoon.orchestrate.config import dbt_task_env
 from spoon.settings import load_settings
-from spoon.transform.runner import dbt_env, dbt_profile_env
+from spoon.transform.env import dbt_profile_env
+from spoon.transform.runner import dbt_env
 
 CASES = {
     "duckdb": {},
