@@ -24,8 +24,10 @@ from pathlib import Path
 
 import duckdb
 
-from spoon.errors import EnvironmentFailure, LakeError, LoadError, SpoonError, first_line
-from spoon.load.lake import AIRBYTE_COLUMNS, FILE_RE, STREAMS, Lake, LakeFile
+from spoon.errors import LakeError, LoadError, SpoonError, first_line
+from spoon.load.batch import Batch, Pending, prepare
+from spoon.load.faults import BadFile, Stop, classify, environment_failure, environment_problem
+from spoon.load.lake import STREAMS, Lake, LakeFile
 
 RAW_SCHEMA = "raw"
 HISTORY_TABLE = f"{RAW_SCHEMA}._load_history"
@@ -91,84 +93,6 @@ class LoadReport:
         return [o for o in self.outcomes if o.status == "quarantined"]
 
 
-class BadFile(Exception):
-    """A file that cannot be loaded; its message is the quarantine reason."""
-
-
-#: DuckDB errors that are the machine's or the warehouse's, never the file's
-_ENVIRONMENT_ERRORS: tuple[type[BaseException], ...] = (
-    duckdb.OutOfMemoryException,
-    duckdb.IOException,
-    duckdb.ConnectionException,
-    duckdb.FatalException,
-    duckdb.InterruptException,
-    duckdb.PermissionException,
-)
-#: ... and messages that say so whatever the class (a failed commit is a TransactionException)
-_ENVIRONMENT_MESSAGES = {
-    "out of memory": "DuckDB ran out of memory",
-    "failed to allocate": "DuckDB ran out of memory",
-    "no space left on device": "the disk is full",
-    "disk full": "the disk is full",
-    "disk quota exceeded": "the disk is full",
-    "input/output error": "an I/O error",
-    "read-only file system": "the warehouse's file system is read-only",
-    "permission denied": "permission denied",
-    "could not write file": "an I/O error",
-    "could not read": "an I/O error",
-    "failed to commit": "the warehouse could not commit",
-    "database has been invalidated": "the warehouse connection was lost",
-    "connection": "the warehouse connection was lost",
-}
-_FIXES = {
-    "DuckDB ran out of memory": "raise SPOON_DUCKDB_MEMORY_LIMIT or free memory",
-    "the disk is full": "free space on the disk of the warehouse and its temp directory",
-    "permission denied": "check the permissions of the lake and the warehouse files",
-}
-
-
-def environment_problem(err: BaseException) -> str | None:
-    """What failed, when `err` is the environment's fault (None: the file's)."""
-    text = str(err).lower()
-    for needle, what in _ENVIRONMENT_MESSAGES.items():
-        if needle in text and (needle != "connection" or isinstance(err, _ENVIRONMENT_ERRORS)):
-            return what
-    if isinstance(err, duckdb.OutOfMemoryException):
-        return "DuckDB ran out of memory"
-    if isinstance(err, (OSError, *_ENVIRONMENT_ERRORS)):
-        return "an I/O error"
-    return None
-
-
-def environment_failure(
-    err: BaseException, what: str, where: str, loaded: int = 0
-) -> EnvironmentFailure:
-    """The one line for an environment failure while loading `where`."""
-    detail = first_line(err, 240)  # not DuckDB's advice lines
-    fix = _FIXES.get(what, "fix it")
-    before = f"{loaded} file(s) loaded before it; " if loaded else ""
-    return EnvironmentFailure(
-        f"load stopped at {where}: {what} ({detail}); {before}nothing was quarantined and "
-        f"the file stays in the lake — {fix}, then run `spoon load` again"
-    )
-
-
-class _Stop(Exception):
-    """An environment failure inside the loader (carries the DuckDB or OS error)."""
-
-    def __init__(self, err: BaseException, what: str) -> None:
-        super().__init__(str(err))
-        self.err, self.what = err, what
-
-
-def _classify(err: BaseException) -> Exception:
-    """`_Stop` for the environment's errors, `BadFile` for the file's."""
-    what = environment_problem(err)
-    if what is not None:
-        return _Stop(err, what)
-    return BadFile(first_line(err))
-
-
 def _rollback(con: duckdb.DuckDBPyConnection) -> None:
     """Roll back what can be; a connection that is gone has nothing to roll back."""
     with contextlib.suppress(duckdb.Error):
@@ -199,123 +123,8 @@ def _hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-#: Files of one stream with one schema go into the raw table together, up to these limits,
-#: in one transaction with their history rows. One `read_parquet` over many files runs on
-#: every core; a statement per file left DuckDB single-threaded on each small file (2.5x the
-#: wall time at 300k orders). A batch that fails is retried file by file, so one bad file is
-#: quarantined alone.
-BATCH_FILES = 256
-BATCH_BYTES = 1 << 30
 #: The column `read_parquet(filename = ...)` adds, naming each row's file (never stored).
 FILE_COLUMN = "_spoon_source_file"
-
-
-@dataclass
-class _Pending:
-    """A new file, checked and ready to insert: where DuckDB reads it and what it holds."""
-
-    lf: LakeFile
-    digest: str
-    path: str
-    schema: tuple[tuple[str, str], ...]
-    rows: int
-
-
-def _prepare(
-    con: duckdb.DuckDBPyConnection, lake: Lake, lf: LakeFile, data: bytes, digest: str, tmpdir: Path
-) -> _Pending:
-    """Check a file before any insert: name, bytes, footer, Airbyte columns. Raises BadFile."""
-    if not FILE_RE.match(lf.name):
-        raise BadFile("file name does not follow {YYYY}_{MM}_{DD}_{epoch_ms}_{n}.parquet")
-    if not data:
-        raise BadFile("empty file (0 bytes)")
-    if data[:4] != b"PAR1" or data[-4:] != b"PAR1":
-        raise BadFile("not a Parquet file (missing PAR1 magic; truncated or another format)")
-    if lake.is_local:
-        local = lf.url
-    else:  # a copy DuckDB can read, named as in the lake (parse_filename gives the name back)
-        folder = tmpdir / lf.stream
-        folder.mkdir(exist_ok=True)
-        local = str(folder / lf.name)
-        try:
-            Path(local).write_bytes(data)
-        except OSError as err:  # the temp directory's disk
-            raise _Stop(err, environment_problem(err) or "an I/O error") from None
-    try:
-        schema = tuple(
-            (str(name), str(kind))
-            for name, kind, *_ in con.execute(
-                "describe select * from read_parquet(?)", [local]
-            ).fetchall()
-        )
-        rows = con.execute("select num_rows from parquet_file_metadata(?)", [local]).fetchone()
-    except duckdb.Error as err:
-        raise _classify(err) from None
-    names = {name for name, _ in schema}
-    missing = [c for c in AIRBYTE_COLUMNS[:2] if c not in names]
-    if missing:
-        raise BadFile(f"not an Airbyte file: missing column(s) {', '.join(missing)}")
-    return _Pending(lf, digest, local, schema, int(rows[0]) if rows else 0)
-
-
-#: DuckDB's type of a Parquet column that holds only nulls (Arrow's null type)
-NULL_TYPE = '"NULL"'
-
-
-def _merge_schemas(
-    a: tuple[tuple[str, str], ...], b: tuple[tuple[str, str], ...]
-) -> tuple[tuple[str, str], ...] | None:
-    """The schema both files can be read with in one `read_parquet`, or None.
-
-    Only when they have the same columns in the same order, and where a type differs one
-    side is all nulls (a writer types an empty column as null): read by name together,
-    that column is null on every row of that file, so each row's `to_json` is the same text
-    as when the file is read alone.
-    """
-    if len(a) != len(b):
-        return None
-    merged = []
-    for (name_a, type_a), (name_b, type_b) in zip(a, b, strict=True):
-        if name_a != name_b:
-            return None
-        if type_a == type_b or type_b == NULL_TYPE:
-            merged.append((name_a, type_a))
-        elif type_a == NULL_TYPE:
-            merged.append((name_b, type_b))
-        else:
-            return None
-    return tuple(merged)
-
-
-@dataclass
-class _Batch:
-    """The files of the batch being filled, the schema they are read with (their schemas
-    merged, see _merge_schemas) and their bytes, kept up to date as files are added."""
-
-    files: list[_Pending] = field(default_factory=list)
-    schema: tuple[tuple[str, str], ...] = ()
-    size: int = 0
-
-    def add(self, pending: _Pending) -> bool:
-        """Add the file if it can be read with the others within the limits; else False."""
-        schema = pending.schema
-        if self.files:
-            merged = _merge_schemas(self.schema, pending.schema)
-            if (
-                merged is None
-                or pending.lf.stream != self.files[0].lf.stream
-                or pending.lf.namespace != self.files[0].lf.namespace
-                or len(self.files) >= BATCH_FILES
-                or self.size + pending.lf.size > BATCH_BYTES
-            ):
-                return False
-            schema = merged
-        self.files.append(pending)
-        self.schema, self.size = schema, self.size + pending.lf.size
-        return True
-
-    def clear(self) -> None:
-        self.files, self.schema, self.size = [], (), 0
 
 
 def _quote(name: str) -> str:
@@ -338,13 +147,13 @@ def _load_stamp(con: duckdb.DuckDBPyConnection) -> datetime:
     return now
 
 
-def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None:
+def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[Pending]) -> None:
     """Insert a batch's rows and their history rows in one transaction (all or nothing)."""
     first = batch[0]
     table = f'{RAW_SCHEMA}."{first.lf.stream}"'
     # the whole source row as JSON, exactly `to_json(t)` of the file's own columns
     record = ", ".join(f"{_quote(c)} := t.{_quote(c)}" for c, _ in first.schema)
-    # files whose all-null columns are typed differently (see _merge_schemas) need DuckDB
+    # files whose all-null columns are typed differently (see merge_schemas) need DuckDB
     # to unify their schemas by column name
     mixed = any(p.schema != first.schema for p in batch)
     now = _load_stamp(con)
@@ -381,7 +190,7 @@ def _insert_batch(con: duckdb.DuckDBPyConnection, batch: list[_Pending]) -> None
         con.execute("commit")
     except duckdb.Error as err:
         _rollback(con)
-        raise _classify(err) from None
+        raise classify(err) from None
     except BaseException:
         _rollback(con)
         raise
@@ -422,7 +231,7 @@ def _quarantine(
                 lake.fs.rm(dest + ".reason.txt")
             except OSError:
                 pass
-        raise _Stop(err, environment_problem(err) or "the warehouse failed") from None
+        raise Stop(err, environment_problem(err) or "the warehouse failed") from None
 
 
 def load_lake(
@@ -465,7 +274,7 @@ def load_lake(
         if on_start:
             on_start(len(files))
         with tempfile.TemporaryDirectory(prefix="spoon-load-") as tmp:
-            pending_batch = _Batch()
+            pending_batch = Batch()
 
             def record(outcome: FileOutcome) -> None:
                 report.outcomes.append(outcome)
@@ -514,7 +323,7 @@ def load_lake(
                 try:
                     data = lake.read_bytes(lf.url)
                 except (OSError, LakeError) as err:  # the lake's disk or connection
-                    raise _Stop(err, environment_problem(err) or "an I/O error") from None
+                    raise Stop(err, environment_problem(err) or "an I/O error") from None
                 digest = _hash(data)
                 if (lf.key, digest) in done:
                     flush()
@@ -523,7 +332,7 @@ def load_lake(
                         fingerprints.append([lf.fingerprint, lf.key, digest])
                     continue
                 try:
-                    pending = _prepare(con, lake, lf, data, digest, Path(tmp))
+                    pending = prepare(con, lake, lf, data, digest, Path(tmp))
                 except BadFile as err:
                     flush()
                     bad(lf, digest, err)
@@ -540,7 +349,7 @@ def load_lake(
             )
         where = "the final checkpoint"
         con.execute("checkpoint")
-    except _Stop as stop:
+    except Stop as stop:
         raise environment_failure(stop.err, stop.what, where, report.loaded) from None
     except duckdb.Error as err:  # the warehouse itself (history, settings, checkpoint)
         what = environment_problem(err) or "the warehouse failed"
