@@ -17,6 +17,7 @@ from typing import Any, Literal
 import yaml
 
 from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
+from spoon.files import atomic_write
 from spoon.settings import Settings
 from spoon.setup.airbyte.definitions import Definition, Definitions, Kind
 from spoon.setup.airbyte.diff import Change, diff
@@ -282,10 +283,7 @@ class Reconciler:
         for stem, doc in docs:
             path = out_dir / f"{_safe(stem)}.yaml"
             text = header + yaml.safe_dump(doc, sort_keys=False, allow_unicode=True)
-            tmp = path.with_suffix(".yaml.tmp")
-            tmp.write_text(text)
-            tmp.replace(path)
-            written.append(path)
+            written.append(atomic_write(path, text))
         return written
 
 
