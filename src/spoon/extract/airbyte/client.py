@@ -20,6 +20,7 @@ import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 import httpx
@@ -178,25 +179,41 @@ class AirbyteClient:
                 return
             offset += len(data)
 
-    def _list_in(
-        self, workspace_id: str, what: str, endpoint: Callable[..., Any], request: type
-    ) -> list[dict[str, Any]]:
+    # ---- items of one kind -------------------------------------------------------------
+    def _endpoint(self, kind: _Kind, verb: str) -> Callable[..., Any]:
+        """`verb` ("list", "create", "patch") of `kind`, e.g. `sdk.sources.create_source`."""
+        plural = f"{kind.name}s"
+        item = plural if verb == "list" else kind.name
+        return getattr(getattr(self.sdk, plural), f"{verb}_{item}")
+
+    def _items(self, kind: _Kind, workspace_id: str) -> list[dict[str, Any]]:
         """Every item of one kind in the workspace, page by page."""
+        endpoint = self._endpoint(kind, "list")
+        request = kind.list_request
         return list(
             self._pages(
-                f"list {what}",
+                f"list {kind.name}s",
                 lambda o: endpoint(
                     request=request(workspace_ids=[workspace_id], limit=PAGE, offset=o)
                 ),
             )
         )
 
-    def _update(
-        self, what: str, endpoint: Callable[..., Any], request: Any, **fields: Any
-    ) -> dict[str, Any]:
-        """PATCH one item: `request` built from `fields` (its id and the patch) unchecked."""
+    def _create(self, kind: _Kind, body: dict[str, Any]) -> dict[str, Any]:
+        req = kind.request(kind.create_model, body, _SOURCE_FIELDS)
+        endpoint = self._endpoint(kind, "create")
+        return self._call(f"create {kind.name} {body.get('name')!r}", lambda: endpoint(request=req))
+
+    def _patch(self, kind: _Kind, item_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PATCH one item: its id and the patch, the request built unchecked."""
+        fields = {
+            f"{kind.name}_id": item_id,
+            f"{kind.name}_patch_request": kind.request(kind.patch_model, body, _PATCH_FIELDS),
+        }
+        endpoint = self._endpoint(kind, "patch")
         return self._call(
-            f"update {what}", lambda: endpoint(request=request.model_construct(**fields))
+            f"update {kind.name} {body.get('name')!r}",
+            lambda: endpoint(request=kind.patch_request.model_construct(**fields)),
         )
 
     # ---- workspaces --------------------------------------------------------------------
@@ -210,80 +227,33 @@ class AirbyteClient:
             )
         )
 
-    # ---- sources -----------------------------------------------------------------------
+    # ---- sources, destinations, connections --------------------------------------------
     def list_sources(self, workspace_id: str) -> list[dict[str, Any]]:
-        return self._list_in(
-            workspace_id, "sources", self.sdk.sources.list_sources, api.ListSourcesRequest
-        )
+        return self._items(_SOURCE, workspace_id)
+
+    def list_destinations(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._items(_DESTINATION, workspace_id)
+
+    def list_connections(self, workspace_id: str) -> list[dict[str, Any]]:
+        return self._items(_CONNECTION, workspace_id)
 
     def create_source(self, body: dict[str, Any]) -> dict[str, Any]:
-        req = models.SourceCreateRequest.model_construct(**_snake(body, _SOURCE_FIELDS))
-        return self._call(
-            f"create source {body.get('name')!r}",
-            lambda: self.sdk.sources.create_source(request=req),
-        )
-
-    def patch_source(self, source_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        patch = models.SourcePatchRequest.model_construct(**_snake(body, _PATCH_FIELDS))
-        return self._update(
-            f"source {body.get('name')!r}",
-            self.sdk.sources.patch_source,
-            api.PatchSourceRequest,
-            source_id=source_id,
-            source_patch_request=patch,
-        )
-
-    # ---- destinations ------------------------------------------------------------------
-    def list_destinations(self, workspace_id: str) -> list[dict[str, Any]]:
-        return self._list_in(
-            workspace_id,
-            "destinations",
-            self.sdk.destinations.list_destinations,
-            api.ListDestinationsRequest,
-        )
+        return self._create(_SOURCE, body)
 
     def create_destination(self, body: dict[str, Any]) -> dict[str, Any]:
-        req = models.DestinationCreateRequest.model_construct(**_snake(body, _SOURCE_FIELDS))
-        return self._call(
-            f"create destination {body.get('name')!r}",
-            lambda: self.sdk.destinations.create_destination(request=req),
-        )
-
-    def patch_destination(self, destination_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        patch = models.DestinationPatchRequest.model_construct(**_snake(body, _PATCH_FIELDS))
-        return self._update(
-            f"destination {body.get('name')!r}",
-            self.sdk.destinations.patch_destination,
-            api.PatchDestinationRequest,
-            destination_id=destination_id,
-            destination_patch_request=patch,
-        )
-
-    # ---- connections -------------------------------------------------------------------
-    def list_connections(self, workspace_id: str) -> list[dict[str, Any]]:
-        return self._list_in(
-            workspace_id,
-            "connections",
-            self.sdk.connections.list_connections,
-            api.ListConnectionsRequest,
-        )
+        return self._create(_DESTINATION, body)
 
     def create_connection(self, body: dict[str, Any]) -> dict[str, Any]:
-        req = _RawBody(models.ConnectionCreateRequest, body)
-        return self._call(
-            f"create connection {body.get('name')!r}",
-            lambda: self.sdk.connections.create_connection(request=req.model()),
-        )
+        return self._create(_CONNECTION, body)
+
+    def patch_source(self, source_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._patch(_SOURCE, source_id, body)
+
+    def patch_destination(self, destination_id: str, body: dict[str, Any]) -> dict[str, Any]:
+        return self._patch(_DESTINATION, destination_id, body)
 
     def patch_connection(self, connection_id: str, body: dict[str, Any]) -> dict[str, Any]:
-        patch = _RawBody(models.ConnectionPatchRequest, body).model()
-        return self._update(
-            f"connection {body.get('name')!r}",
-            self.sdk.connections.patch_connection,
-            api.PatchConnectionRequest,
-            connection_id=connection_id,
-            connection_patch_request=patch,
-        )
+        return self._patch(_CONNECTION, connection_id, body)
 
     # ---- jobs --------------------------------------------------------------------------
     def start_sync(self, connection_id: str) -> dict[str, Any]:
@@ -348,6 +318,50 @@ class _RawBody:
             raise AirbyteError(
                 f"connection {name!r}: {where} is invalid ({first['msg']}); fix its YAML"
             ) from None
+
+
+@dataclass(frozen=True)
+class _Kind:
+    """One kind of workspace item: its name (its SDK endpoints are `sdk.<name>s.list_<name>s`,
+    `.create_<name>` and `.patch_<name>`) and request models."""
+
+    name: str
+    create_model: type[Any]
+    patch_model: type[Any]
+    list_request: type[Any]
+    patch_request: type[Any]
+    validated: bool = False  # connections: their bodies are validated (`_RawBody`)
+
+    def request(self, model: type[Any], body: dict[str, Any], fields: dict[str, str]) -> Any:
+        """The request model of `body`: a connector's configuration goes unchecked (only
+        `fields` allowed), a connection's is validated."""
+        if self.validated:
+            return _RawBody(model, body).model()
+        return model.model_construct(**_snake(body, fields))
+
+
+_SOURCE = _Kind(
+    "source",
+    models.SourceCreateRequest,
+    models.SourcePatchRequest,
+    api.ListSourcesRequest,
+    api.PatchSourceRequest,
+)
+_DESTINATION = _Kind(
+    "destination",
+    models.DestinationCreateRequest,
+    models.DestinationPatchRequest,
+    api.ListDestinationsRequest,
+    api.PatchDestinationRequest,
+)
+_CONNECTION = _Kind(
+    "connection",
+    models.ConnectionCreateRequest,
+    models.ConnectionPatchRequest,
+    api.ListConnectionsRequest,
+    api.PatchConnectionRequest,
+    validated=True,
+)
 
 
 def _message(res: httpx.Response) -> str:

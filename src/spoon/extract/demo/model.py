@@ -161,14 +161,16 @@ class Duty:
     origin: str  # country code of origin
 
 
+@dataclass(slots=True)
 class _Charged:
-    """What a line item and a shipping line share: discount allocations and tax lines."""
+    """What a line item and a shipping line share: an id, discount allocations and tax
+    lines (those keyword-only, after each one's own fields)."""
 
-    __slots__ = ()
-    allocations: list[Allocation]
-    tax_lines: list[TaxLine]
-    discount: Decimal
-    tax: Decimal
+    id: int
+    allocations: list[Allocation] = field(default_factory=list, kw_only=True)
+    tax_lines: list[TaxLine] = field(default_factory=list, kw_only=True)
+    discount: Decimal = field(default=ZERO, kw_only=True)  # sum of the allocations
+    tax: Decimal = field(default=ZERO, kw_only=True)  # sum of the tax lines
 
     def allocate(self, allocation: Allocation) -> None:
         self.allocations.append(allocation)
@@ -186,15 +188,10 @@ class _Charged:
 
 @dataclass(slots=True)
 class Line(_Charged):
-    id: int
     variant: Variant
     product: Product
     quantity: int
-    allocations: list[Allocation] = field(default_factory=list)
-    tax_lines: list[TaxLine] = field(default_factory=list)
     gross: Decimal = ZERO  # price x quantity
-    discount: Decimal = ZERO  # sum of the allocations
-    tax: Decimal = ZERO  # sum of the tax lines
     price: Decimal = ZERO  # unit price (default: the variant's; export orders: without VAT)
     duties: list[Duty] = field(default_factory=list)
 
@@ -228,14 +225,9 @@ class Tip:
 
 @dataclass(slots=True)
 class ShippingLine(_Charged):
-    id: int
     title: str
     code: str
     price: Decimal
-    allocations: list[Allocation] = field(default_factory=list)
-    tax_lines: list[TaxLine] = field(default_factory=list)
-    discount: Decimal = ZERO
-    tax: Decimal = ZERO
 
     @property
     def net(self) -> Decimal:

@@ -35,24 +35,23 @@ from spoon.metrics import CORE_MONEY_COLUMNS
 COLUMNS = ("date_day", "orders", *CORE_MONEY_COLUMNS, "duties", "tips")
 
 
+#: The sums a day keeps from the ledger, by metric; net and total sales follow from them.
+SUMS = ("gross_sales", "discounts", "returns", "shipping", "duties", "taxes", "tips")
+
+
 @dataclass(slots=True)
 class Day:
     orders: int = 0
-    gross_sales: Decimal = ZERO
-    discounts: Decimal = ZERO
-    returns: Decimal = ZERO
-    shipping: Decimal = ZERO
-    duties: Decimal = ZERO
-    taxes: Decimal = ZERO
-    tips: Decimal = ZERO
+    sums: dict[str, Decimal] = field(default_factory=lambda: dict.fromkeys(SUMS, ZERO))
 
-    @property
-    def net_sales(self) -> Decimal:
-        return self.gross_sales - self.discounts - self.returns
-
-    @property
-    def total_sales(self) -> Decimal:
-        return self.net_sales + self.shipping + self.duties + self.taxes
+    def metric(self, column: str) -> Decimal:
+        """One money column of `COLUMNS`: a sum, or net or total sales."""
+        s = self.sums
+        if column == "net_sales":
+            return s["gross_sales"] - s["discounts"] - s["returns"]
+        if column == "total_sales":
+            return self.metric("net_sales") + s["shipping"] + s["duties"] + s["taxes"]
+        return s[column]
 
 
 @dataclass
@@ -77,28 +76,28 @@ class DailyTruth:
         for agreement in order.agreements:  # in time order
             if agreement.at >= cutoff:
                 break
-            day = self._day(agreement.at)
+            day = self._day(agreement.at).sums
             for sale in agreement.sales:
                 kind = sale.line_type
                 net = sale.total - sale.tax
                 if kind == "PRODUCT":
                     if sale.action == "RETURN":
-                        day.returns -= net
+                        day["returns"] -= net
                     else:
-                        day.gross_sales += net + sale.discount_before_taxes
-                        day.discounts += sale.discount_before_taxes
-                    day.taxes += sale.tax
+                        day["gross_sales"] += net + sale.discount_before_taxes
+                        day["discounts"] += sale.discount_before_taxes
+                    day["taxes"] += sale.tax
                 elif kind == "SHIPPING":
-                    day.shipping += net
-                    day.taxes += sale.tax
+                    day["shipping"] += net
+                    day["taxes"] += sale.tax
                 elif kind == "DUTY":
-                    day.duties += net
-                    day.taxes += sale.tax
+                    day["duties"] += net
+                    day["taxes"] += sale.tax
                 elif kind == "ADJUSTMENT":
-                    day.returns -= net
-                    day.taxes += sale.tax
+                    day["returns"] -= net
+                    day["taxes"] += sale.tax
                 elif kind == "TIP":
-                    day.tips += sale.total
+                    day["tips"] += sale.total
                 elif kind != "GIFT_CARD":  # pragma: no cover - the demo emits no other kind
                     raise ValueError(f"unknown ledger line type {kind!r}")
 
@@ -107,7 +106,7 @@ class DailyTruth:
             {
                 "date_day": key.isoformat(),
                 "orders": str(self.days[key].orders),
-                **{column: f"{getattr(self.days[key], column):.2f}" for column in COLUMNS[2:]},
+                **{column: f"{self.days[key].metric(column):.2f}" for column in COLUMNS[2:]},
             }
             for key in sorted(self.days)
         ]

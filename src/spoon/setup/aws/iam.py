@@ -6,9 +6,17 @@ import json
 from collections.abc import Callable
 from typing import Any
 
+from spoon.settings import Settings
 from spoon.setup.aws import documents as doc
 from spoon.setup.aws.clients import AwsClients
 from spoon.setup.aws.state import Change, same
+
+#: The inline policies by the kind of their holder: (policy name, its document, what it
+#: allows under the lake prefix).
+_INLINE_POLICIES: dict[str, tuple[str, Callable[[Settings], dict[str, Any]], str]] = {
+    "role": (doc.ROLE_POLICY_NAME, doc.role_policy, "read and list"),
+    "user": (doc.WRITER_POLICY_NAME, doc.writer_policy, "put under"),
+}
 
 
 class IamResources(AwsClients):
@@ -50,16 +58,16 @@ class IamResources(AwsClients):
 
         return Change(f"IAM role {self.role_name}", "create", detail, create)
 
-    def _inline_policy(
-        self,
-        resource: str,
-        get: Callable[..., Any],
-        put: Callable[..., Any],
-        names: dict[str, str],
-        want: dict[str, Any],
-        detail: str,
-    ) -> Change:
-        """An inline policy (`names`: its holder and name), rewritten when it differs."""
+    def _inline_policy(self, holder: str, holder_name: str) -> Change:
+        """The inline policy of the IAM `holder` ("role" or "user") `holder_name`, rewritten
+        when it differs."""
+        name, document, access = _INLINE_POLICIES[holder]
+        want = document(self.settings)
+        get = getattr(self.iam, f"get_{holder}_policy")
+        put = getattr(self.iam, f"put_{holder}_policy")
+        names = {f"{holder.capitalize()}Name": holder_name, "PolicyName": name}
+        resource = f"{holder} policy {name}"
+        detail = f"{access} s3://{self.bucket}/{doc.prefix_slash(self.settings)} only"
         have = self._read(lambda: get(**names)["PolicyDocument"], "NoSuchEntity")
         have = json.loads(have) if isinstance(have, str) else have
         if isinstance(have, dict) and same(have, want):
@@ -71,14 +79,7 @@ class IamResources(AwsClients):
         return Change(resource, "update" if isinstance(have, dict) else "create", detail, run)
 
     def _role_policy(self) -> Change:
-        return self._inline_policy(
-            f"role policy {doc.ROLE_POLICY_NAME}",
-            self.iam.get_role_policy,
-            self.iam.put_role_policy,
-            {"RoleName": self.role_name, "PolicyName": doc.ROLE_POLICY_NAME},
-            doc.role_policy(self.settings),
-            f"read and list s3://{self.bucket}/{doc.prefix_slash(self.settings)} only",
-        )
+        return self._inline_policy("role", self.role_name)
 
     def _writer(self) -> Change:
         have = self._read(
@@ -99,11 +100,4 @@ class IamResources(AwsClients):
         return Change(resource, "create", "Airbyte's S3 writer", run)
 
     def _writer_policy(self) -> Change:
-        return self._inline_policy(
-            f"user policy {doc.WRITER_POLICY_NAME}",
-            self.iam.get_user_policy,
-            self.iam.put_user_policy,
-            {"UserName": self.writer_name, "PolicyName": doc.WRITER_POLICY_NAME},
-            doc.writer_policy(self.settings),
-            f"put under s3://{self.bucket}/{doc.prefix_slash(self.settings)} only",
-        )
+        return self._inline_policy("user", self.writer_name)

@@ -16,8 +16,9 @@ from spoon.extract.demo.records.money import (
 from spoon.extract.demo.shops import ShopProfile
 
 
-def _place(a: Address) -> Record:
-    """The fields an order's and a customer's addresses share, in their order."""
+def _place(a: Address, **before_zip: object) -> Record:
+    """The fields an order's and a customer's addresses share, in their order (with
+    `before_zip`: the address's own fields between its country and its zip)."""
     return {
         "first_name": a.first_name,
         "last_name": a.last_name,
@@ -30,6 +31,9 @@ def _place(a: Address) -> Record:
         "province_code": a.province_code,
         "country": a.country,
         "country_code": a.country_code,
+        **before_zip,
+        "zip": a.zip,
+        "phone": a.phone,
     }
 
 
@@ -37,18 +41,14 @@ def address_record(a: Address | None) -> Record | None:
     """An order's billing or shipping address."""
     if a is None:
         return None
-    return {**_place(a), "zip": a.zip, "phone": a.phone, "latitude": None, "longitude": None}
+    return {**_place(a), "latitude": None, "longitude": None}
 
 
 def customer_address(c: Customer) -> Record:
-    a = c.address
     return {
         "id": c.address_id,
         "customer_id": c.id,
-        **_place(a),
-        "country_name": a.country,
-        "zip": a.zip,
-        "phone": a.phone,
+        **_place(c.address, country_name=c.address.country),
         "default": True,
     }
 
