@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import fixture_marts
 from support.dashboard import APP, PAGES
-from support.duck import copy_warehouse, query
+from support.duck import copy_warehouse, execute, query
 
 TIMEOUT = 120
 
@@ -140,19 +140,17 @@ def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
     tmp_path: Path,
     use_warehouse: Callable[[Path], Path],
 ) -> None:
-    import duckdb
-
     db = copy_warehouse(fixture_warehouse, tmp_path / "stale")
-    with duckdb.connect(str(db)) as con:
-        con.execute("create schema audit")
-        con.execute(
-            "create table audit.dbt_build_log as select * from (values "
-            "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
-            "'success', 80, 0, 0), "
-            "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
-            "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
-            "finished_at, status, nodes, errors, skipped)"
-        )
+    execute(
+        db,
+        "create schema audit",
+        "create table audit.dbt_build_log as select * from (values "
+        "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
+        "'success', 80, 0, 0), "
+        "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
+        "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
+        "finished_at, status, nodes, errors, skipped)",
+    )
     use_warehouse(db)
     at = run_app()
     assert_clean(at, "stale marts")
@@ -178,11 +176,8 @@ def test_empty_marts_show_an_empty_state(
     tmp_path: Path,
     use_warehouse: Callable[[Path], Path],
 ) -> None:
-    import duckdb
-
     db = copy_warehouse(fixture_warehouse, tmp_path / "empty")
-    with duckdb.connect(str(db)) as con:
-        con.execute("delete from marts.rpt_daily_sales")
+    execute(db, "delete from marts.rpt_daily_sales")
     use_warehouse(db)
     at = run_app()
     assert not at.exception
