@@ -22,6 +22,12 @@ def warehouse(request: pytest.FixtureRequest) -> Path:
     return request.getfixturevalue(f"{request.param}_warehouse")
 
 
+@pytest.fixture()
+def fixture_copy(fixture_warehouse: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture marts' warehouse that the test may change."""
+    return copy_warehouse(fixture_warehouse, tmp_path / "copy")
+
+
 def run_app() -> AppTest:
     at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
@@ -136,13 +142,10 @@ def test_freshness_line_shows_the_last_load(
 
 
 def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
-    fixture_warehouse: Path,
-    tmp_path: Path,
-    use_warehouse: Callable[[Path], Path],
+    fixture_copy: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
-    db = copy_warehouse(fixture_warehouse, tmp_path / "stale")
     execute(
-        db,
+        fixture_copy,
         "create schema audit",
         "create table audit.dbt_build_log as select * from (values "
         "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
@@ -151,7 +154,7 @@ def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
         "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
         "finished_at, status, nodes, errors, skipped)",
     )
-    use_warehouse(db)
+    use_warehouse(fixture_copy)
     at = run_app()
     assert_clean(at, "stale marts")
     warnings = [w.value for w in at.sidebar.warning]
@@ -172,13 +175,10 @@ def test_no_warehouse_says_how_to_build_one(
 
 
 def test_empty_marts_show_an_empty_state(
-    fixture_warehouse: Path,
-    tmp_path: Path,
-    use_warehouse: Callable[[Path], Path],
+    fixture_copy: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
-    db = copy_warehouse(fixture_warehouse, tmp_path / "empty")
-    execute(db, "delete from marts.rpt_daily_sales")
-    use_warehouse(db)
+    execute(fixture_copy, "delete from marts.rpt_daily_sales")
+    use_warehouse(fixture_copy)
     at = run_app()
     assert not at.exception
     assert any("no sales yet" in i.value for i in at.info)
