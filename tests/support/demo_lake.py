@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo
 import pyarrow.parquet as pq
 
 from spoon.extract.demo import DemoReport, extract_demo
+from spoon.extract.demo.history import History
+from spoon.extract.demo.model import DemoConfig
 from spoon.extract.demo.shops import PROFILES, ShopProfile
 from support.paths import REPO
 
@@ -48,6 +50,12 @@ def schemas_dir() -> Path:
 
 def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def scripted_cases(params: dict[str, Any]) -> list[str]:
+    """The scripted cases (history.SCRIPTED, SCRIPTED_EU) the generator gives an order in
+    the shop of `params`, sorted (one entry per order)."""
+    return sorted(History(DemoConfig(**params)).scripted.values())
 
 
 def parse_ts(value: str) -> datetime:

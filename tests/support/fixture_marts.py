@@ -19,6 +19,19 @@ MONEY = (
     "gross_sales", "discounts", "returns", "net_sales", "shipping", "duties", "taxes",
     "total_sales", "tips",
 )  # fmt: skip
+#: the marts of contract 3 the sales figures come from (all but the shared calendar
+#: dim_dates and rpt_order_reconciliation)
+SALES_MARTS = (
+    "fct_sales",
+    "fct_orders",
+    "dim_customers",
+    "dim_products",
+    "rpt_daily_sales",
+    "rpt_sales_by_geo",
+    "rpt_top_customers",
+    "rpt_customer_cohorts",
+    "rpt_growth",
+)
 DIFFERING_ORDERS = (5003, 5011)  # rpt_order_reconciliation: these differ from Shopify
 CENT = Decimal("0.01")
 START = date(2024, 10, 1)
@@ -93,22 +106,7 @@ def _events(orders: int, seed: int) -> tuple[list[dict], list[dict]]:
             if not cancelled and rng.random() < 0.08:
                 rday = day + timedelta(days=rng.randint(2, 25))
                 rat = datetime(rday.year, rday.month, rday.day, 15, 0)
-                rows.append(
-                    _row(
-                        "return",
-                        line_id + 1,
-                        order_id,
-                        line_id,
-                        rat,
-                        rday,
-                        cust,
-                        pid,
-                        vid,
-                        -qty,
-                        returns=gross - disc,
-                        taxes=-tax,
-                    )
-                )
+                rows.append(_reversal("return", line_id + 1, lines[-1], order_id, rat, rday, cust))
         if rng.random() < 0.7:
             rows.append(
                 _row(
@@ -135,23 +133,8 @@ def _events(orders: int, seed: int) -> tuple[list[dict], list[dict]]:
         if cancelled:
             cday = day + timedelta(days=1)
             cat = datetime(cday.year, cday.month, cday.day, 9, 0)
-            for line_id, pid, vid, qty, gross, disc, tax in lines:
-                rows.append(
-                    _row(
-                        "cancellation",
-                        line_id + 2,
-                        order_id,
-                        line_id,
-                        cat,
-                        cday,
-                        cust,
-                        pid,
-                        vid,
-                        -qty,
-                        returns=gross - disc,
-                        taxes=-tax,
-                    )
-                )
+            for line in lines:
+                rows.append(_reversal("cancellation", line[0] + 2, line, order_id, cat, cday, cust))
     return rows, order_rows
 
 
@@ -162,6 +145,14 @@ def _row(kind, key, order_id, line_id, at, day, cust, pid, vid, qty, **money) ->
     return {"sales_event_id": f"{kind}-{key}", "order_id": order_id, "order_line_id": line_id,
             "event_type": kind, "event_at": at, "event_date": day, "customer_id": cust,
             "product_id": pid, "variant_id": vid, "quantity": qty, **m}  # fmt: skip
+
+
+def _reversal(kind, key, line, order_id, at, day, cust) -> dict:  # type: ignore[no-untyped-def]
+    """A `kind` event (return, cancellation) taking back the whole sales `line`: its
+    quantity, net sales (as returns) and taxes."""
+    line_id, pid, vid, qty, gross, disc, tax = line
+    return _row(kind, key, order_id, line_id, at, day, cust, pid, vid, -qty,
+                returns=gross - disc, taxes=-tax)  # fmt: skip
 
 
 def build_fixture_warehouse(path: Path, *, orders: int = 700, seed: int = 3) -> Path:

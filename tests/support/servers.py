@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -62,17 +63,43 @@ def fakesnow_server(
         yield port
 
 
-def fakesnow_settings(port: int, keys_dir: Path, **extra: Any) -> Settings:
-    """Settings whose Snowflake admin is the fakesnow server on `port` (it takes any
-    password), with the key pairs under `keys_dir`, plus `extra` (load_settings keywords)."""
+def fakesnow_settings(port: int, keys_dir: Path, *, admin: bool = True, **extra: Any) -> Settings:
+    """Settings whose Snowflake is the fakesnow server on `port`, with the key pairs under
+    `keys_dir`, plus `extra` (load_settings keywords). With `admin` (the default), its admin
+    logs in with a password (fakesnow takes any); without, no admin is set."""
+    admin_login = (
+        {
+            "snowflake_admin_user": "admin",
+            "snowflake_admin_authenticator": "snowflake",
+            "snowflake_admin_password": "snow",
+        }
+        if admin
+        else {}
+    )
     return load_settings(
         snowflake_account="fakesnow",
-        snowflake_admin_user="admin",
-        snowflake_admin_authenticator="snowflake",
-        snowflake_admin_password="snow",
+        **admin_login,
         snowflake_host="127.0.0.1",
         snowflake_port=port,
         snowflake_protocol="http",
         snowflake_keys_dir=keys_dir,
         **extra,
     )
+
+
+def fakesnow_connection(port: int, **kwargs: Any) -> Any:
+    """A plain snowflake.connector connection to the fakesnow server on `port` (it takes any
+    user and password); `kwargs` go to connect() on top (database, schema, timeouts...)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        import snowflake.connector
+
+    login = {
+        "account": "fakesnow",
+        "user": "fake",
+        "password": "snow",
+        "host": "127.0.0.1",
+        "port": port,
+        "protocol": "http",
+    }
+    return snowflake.connector.connect(**(login | kwargs))

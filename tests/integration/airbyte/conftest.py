@@ -7,18 +7,10 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from support.airbyte_env import DEFINITION_VARS
 from support.fake_airbyte_api import FakeAirbyteServer
 
 REPO = Path(__file__).resolve().parents[3]
-
-
-DEFINITION_VARS = {
-    "SPOON_SHOPIFY_SHOP": "willows-spoon",
-    "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_test_token",
-    "SPOON_S3_BUCKET": "willows-lake",
-    "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "AKIATEST",
-    "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "s3-secret",
-}
 
 
 @pytest.fixture()

@@ -11,7 +11,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 from support import fixture_marts
 from support.dashboard import APP, PAGES
-from support.duck import copy_warehouse, query
+from support.duck import copy_warehouse, execute, query
 
 TIMEOUT = 120
 
@@ -20,6 +20,12 @@ TIMEOUT = 120
 def warehouse(request: pytest.FixtureRequest) -> Path:
     """Both the fixture marts and the real marts of a small demo shop."""
     return request.getfixturevalue(f"{request.param}_warehouse")
+
+
+@pytest.fixture()
+def fixture_copy(fixture_warehouse: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture marts' warehouse that the test may change."""
+    return copy_warehouse(fixture_warehouse, tmp_path / "copy")
 
 
 def run_app() -> AppTest:
@@ -136,24 +142,19 @@ def test_freshness_line_shows_the_last_load(
 
 
 def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
-    fixture_warehouse: Path,
-    tmp_path: Path,
-    use_warehouse: Callable[[Path], Path],
+    fixture_copy: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
-    import duckdb
-
-    db = copy_warehouse(fixture_warehouse, tmp_path / "stale")
-    with duckdb.connect(str(db)) as con:
-        con.execute("create schema audit")
-        con.execute(
-            "create table audit.dbt_build_log as select * from (values "
-            "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
-            "'success', 80, 0, 0), "
-            "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
-            "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
-            "finished_at, status, nodes, errors, skipped)"
-        )
-    use_warehouse(db)
+    execute(
+        fixture_copy,
+        "create schema audit",
+        "create table audit.dbt_build_log as select * from (values "
+        "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
+        "'success', 80, 0, 0), "
+        "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
+        "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
+        "finished_at, status, nodes, errors, skipped)",
+    )
+    use_warehouse(fixture_copy)
     at = run_app()
     assert_clean(at, "stale marts")
     warnings = [w.value for w in at.sidebar.warning]
@@ -174,16 +175,10 @@ def test_no_warehouse_says_how_to_build_one(
 
 
 def test_empty_marts_show_an_empty_state(
-    fixture_warehouse: Path,
-    tmp_path: Path,
-    use_warehouse: Callable[[Path], Path],
+    fixture_copy: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
-    import duckdb
-
-    db = copy_warehouse(fixture_warehouse, tmp_path / "empty")
-    with duckdb.connect(str(db)) as con:
-        con.execute("delete from marts.rpt_daily_sales")
-    use_warehouse(db)
+    execute(fixture_copy, "delete from marts.rpt_daily_sales")
+    use_warehouse(fixture_copy)
     at = run_app()
     assert not at.exception
     assert any("no sales yet" in i.value for i in at.info)

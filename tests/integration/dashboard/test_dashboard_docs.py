@@ -8,23 +8,13 @@ from pathlib import Path
 
 import pytest
 from support.duck import copy_warehouse
+from support.fixture_marts import SALES_MARTS
 
 from spoon.errors import SpoonError
 from spoon.settings import load_settings
 from spoon.transform.docs import docs_server, generate_static_docs
 
-MARTS = (
-    "fct_sales",
-    "fct_orders",
-    "dim_customers",
-    "dim_products",
-    "dim_dates",
-    "rpt_daily_sales",
-    "rpt_sales_by_geo",
-    "rpt_top_customers",
-    "rpt_customer_cohorts",
-    "rpt_growth",
-)
+MARTS = (*SALES_MARTS, "dim_dates")
 
 pytestmark = pytest.mark.slow
 

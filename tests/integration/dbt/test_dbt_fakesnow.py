@@ -13,10 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import snowflake.connector
 from support.rawshop.raw import SHOPS, load_snowflake
 from support.rawshop.runner import DbtRunner, dbt_env, query
-from support.servers import fakesnow_server
+from support.servers import fakesnow_connection, fakesnow_server
 
 from spoon.metrics import CORE_MONEY_COLUMNS, MONEY_COLUMNS
 
@@ -29,18 +28,8 @@ def fakesnow_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
 
 
 def _connect(port: int, database: str | None = None) -> Any:
-    return snowflake.connector.connect(
-        user="fake",
-        password="fake",
-        account="fakesnow",
-        host="127.0.0.1",
-        port=port,
-        protocol="http",
-        database=database,
-        # a failing statement must fail the test, not be retried for minutes
-        network_timeout=60,
-        socket_timeout=60,
-    )
+    # a failing statement must fail the test, not be retried for minutes
+    return fakesnow_connection(port, database=database, network_timeout=60, socket_timeout=60)
 
 
 def _cents(value: Any) -> Decimal:

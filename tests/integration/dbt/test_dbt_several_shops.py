@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import duckdb
+from support.fixture_marts import SALES_MARTS
 from support.rawshop.raw import MARKER
 
 from spoon.metrics import CORE_MONEY_COLUMNS, MONEY_COLUMNS
@@ -21,18 +22,7 @@ from spoon.metrics import CORE_MONEY_COLUMNS, MONEY_COLUMNS
 D = Decimal
 Z = "0.00"
 #: marts compared shop by shop with the single-shop builds (dim_dates is shared, dim_shops new)
-MARTS = (
-    "fct_sales",
-    "fct_orders",
-    "dim_customers",
-    "dim_products",
-    "rpt_daily_sales",
-    "rpt_sales_by_geo",
-    "rpt_top_customers",
-    "rpt_customer_cohorts",
-    "rpt_growth",
-    "rpt_order_reconciliation",
-)
+MARTS = (*SALES_MARTS, "rpt_order_reconciliation")
 #: surrogate keys: the default shop's are md5 of the ids alone, another shop's include it
 KEYS = ("sales_event_id", "reconciliation_id")
 # shop_us, hand-computed: date -> (orders, gross, discounts, returns, net, shipping, taxes,

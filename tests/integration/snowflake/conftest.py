@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.servers import fakesnow_server
+from support.servers import fakesnow_connection, fakesnow_server
 
 #: What fakesnow 0.12 cannot execute. These statements are checked by sqlfluff (unit
 #: tests) and skipped here by kind; everything else must run, and no error is swallowed.
@@ -49,20 +48,4 @@ def fakesnow_port(moto_endpoint: str) -> Iterator[int]:
 @pytest.fixture(scope="module")
 def fakesnow_connect(fakesnow_port: int) -> Any:
     """A factory of plain connector connections to the module's fakesnow server."""
-    return lambda **kwargs: _connect(fakesnow_port, **kwargs)
-
-
-def _connect(port: int, **kwargs: Any) -> Any:
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        import snowflake.connector
-
-    return snowflake.connector.connect(
-        account="fakesnow",
-        user="fake",
-        password="snow",
-        host="127.0.0.1",
-        port=port,
-        protocol="http",
-        **kwargs,
-    )
+    return lambda **kwargs: fakesnow_connection(fakesnow_port, **kwargs)

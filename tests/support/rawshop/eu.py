@@ -260,8 +260,3 @@ EU_SYNCS: list[Batch] = [
         "order_agreements": EU_LEDGER,
     }
 ]
-
-
-# --- a third shop (issue 19): Los Angeles, USD, ids colliding with both shops above --
-# Several shops in one warehouse (DESIGN.md contract 4): each syncs into its own lake namespace
-# and Shopify's ids are only unique within a shop. This one reuses customer 9001, product 201,

@@ -5,6 +5,9 @@ from __future__ import annotations
 
 from support.rawshop.blocks import Batch, line_item, make_order, make_refund, shipping_line
 
+# Several shops in one warehouse (DESIGN.md contract 4): each syncs into its own lake namespace
+# and Shopify's ids are only unique within a shop. This one reuses customer 9001, product 201,
+# variant 101, order 1003 (with line 14) and refund 501 (line 601) of SYNCS and order 2001
 # (with line 211) of EU_SYNCS, each placed near local midnight, so a date in the wrong shop's
 # time zone lands on the wrong day.
 US_WEST_SHOP = {
@@ -64,4 +67,3 @@ US_WEST_SYNCS: list[Batch] = [
     },
     {"shop": [US_WEST_SHOP], "orders": [W2001_CANCELLED]},
 ]
-#: shop (lake namespace) -> its syncs, for the several-shops build

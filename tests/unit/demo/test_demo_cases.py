@@ -12,10 +12,9 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from support.demo_lake import PARAMS, DemoLake, ShopRecords, parse_ts
+from support.demo_lake import PARAMS, DemoLake, ShopRecords, parse_ts, scripted_cases
 
-from spoon.extract.demo.history import SCRIPTED, History
-from spoon.extract.demo.model import DemoConfig
+from spoon.extract.demo.history import SCRIPTED
 
 
 def _amount(money_set: dict[str, Any], side: str = "shop_money") -> Decimal:
@@ -28,8 +27,7 @@ def shop(full_shop: DemoLake) -> ShopRecords:
 
 
 def test_every_scripted_case_has_an_order_in_a_small_shop() -> None:
-    history = History(DemoConfig(**PARAMS))
-    assert sorted(history.scripted.values()) == sorted(name for name, _ in SCRIPTED)
+    assert scripted_cases(PARAMS) == sorted(name for name, _ in SCRIPTED)
 
 
 def test_shop_time_zone_is_not_utc_and_times_carry_its_offset(shop: ShopRecords) -> None:

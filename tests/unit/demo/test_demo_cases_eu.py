@@ -15,11 +15,10 @@ from decimal import Decimal
 from typing import Any
 
 import pytest
-from support.demo_lake import EU_PARAMS, DemoLake, ShopRecords, parse_ts
+from support.demo_lake import EU_PARAMS, DemoLake, ShopRecords, parse_ts, scripted_cases
 
 from spoon.extract.demo import catalog_eu
-from spoon.extract.demo.history import SCRIPTED_EU, History
-from spoon.extract.demo.model import DemoConfig
+from spoon.extract.demo.history import SCRIPTED_EU
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -48,11 +47,9 @@ def shop(eu_shop: DemoLake) -> ShopRecords:
 
 
 def test_every_scripted_case_has_an_order_in_a_small_shop() -> None:
-    history = History(DemoConfig(**EU_PARAMS))
-    assert sorted(history.scripted.values()) == sorted(name for name, _ in SCRIPTED_EU)
-    assert {"issue_example", "export_duties", "duty_refund", "tip"} <= set(
-        history.scripted.values()
-    )
+    cases = scripted_cases(EU_PARAMS)
+    assert cases == sorted(name for name, _ in SCRIPTED_EU)
+    assert {"issue_example", "export_duties", "duty_refund", "tip"} <= set(cases)
 
 
 def test_the_shop_is_berlin_in_euro_with_taxes_included(shop: ShopRecords) -> None:
