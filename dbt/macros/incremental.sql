@@ -142,8 +142,8 @@ affected_orders as (
   How far back an incremental model re-reads rows loaded before the newest it holds.
   var('incremental_lookback_hours') when set; else 0 on DuckDB, where the loader is the only
   writer, holds the warehouse's lock while it loads (dbt cannot run meanwhile) and stamps
-  every load later than the one before (loader.py), so nothing arrives late; and 72 hours on
-  Snowflake, where a Snowpipe COPY stamped before a build can commit after it.
+  every load later than the one before (src/spoon/load/loader.py), so nothing arrives late;
+  and 72 hours on Snowflake, where a Snowpipe COPY stamped before a build can commit after it.
 -#}
 {% macro lookback_hours() -%}
   {%- set hours = var('incremental_lookback_hours', '') -%}

@@ -2,7 +2,7 @@
 
 This file runs with the PyAirbyte virtualenv's python (`.venv-pyairbyte`, see
 `make pyairbyte-venv`): PyAirbyte pins airbyte-api<1.0, so it cannot share the spoon
-package's venv. It imports nothing from spoon. It is driven by `pyairbyte.py` beside it:
+package's venv. It imports nothing from spoon. It is driven by `spoon/extract/pyairbyte.py`:
 
     python pyairbyte_runner.py REQUEST.json
 

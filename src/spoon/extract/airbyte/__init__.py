@@ -1,4 +1,6 @@
-"""Airbyte: connection as code (`spoon airbyte …`), production sync, PyAirbyte extract.
+"""Airbyte's nightly sync: the public API client (`client.py`), the production extract
+(`sync.py`). The connection as code (`spoon airbyte …`) is `spoon.setup.airbyte`; the
+extract without a server (PyAirbyte) is `spoon.extract.pyairbyte`.
 
 `connection_id(settings)` is importable from here without loading the API client.
 """
