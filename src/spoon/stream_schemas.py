@@ -94,6 +94,13 @@ class Node:
             return any(f.has_json() for f in self.fields.values())
         return self.kind == "list" and self.item is not None and self.item.has_json()
 
+    def has_int(self) -> bool:
+        if self.kind == "int":
+            return True
+        if self.kind == "struct":
+            return any(f.has_int() for f in self.fields.values())
+        return self.kind == "list" and self.item is not None and self.item.has_int()
+
 
 _SIMPLE: dict[str, pa.DataType] = {
     "json": pa.string(),
@@ -346,11 +353,30 @@ def _coerce(value: Any, node: Node, path: str, changes: list[dict[str, str]]) ->
     raise AssertionError(kind)
 
 
+def _fraction(value: Any, node: Node) -> bool:
+    """Whether an integer field of the value holds a number with a fraction: Arrow's fast
+    path would truncate it (9.7 -> 9) where `coerce` nulls and reports it."""
+    if value is None:
+        return False
+    if node.kind == "int":
+        return isinstance(value, float) and not value.is_integer()
+    if node.kind == "struct":
+        return isinstance(value, dict) and any(
+            _fraction(value.get(name), sub) for name, sub in node.fields.items()
+        )
+    if node.kind == "list":
+        assert node.item is not None
+        return isinstance(value, list) and any(_fraction(v, node.item) for v in value)
+    return False
+
+
 def column(name: str, node: Node, values: list[Any]) -> tuple[pa.Array, list[list[dict[str, str]]]]:
     """One column as Arrow, with each row's changes. Arrow converts values that already fit
-    (fast); a column holding JSON text or misfits is converted value by value."""
+    (fast); a column holding JSON text or misfits is converted value by value, as is one
+    with a fraction in an integer field (Arrow would truncate it without a word)."""
     typ = node.arrow()
-    if not node.has_json():
+    fast = not node.has_json() and not (node.has_int() and any(_fraction(v, node) for v in values))
+    if fast:
         try:
             return pa.array(values, type=typ), [[] for _ in values]
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):

@@ -8,8 +8,11 @@ quarantined, also when the disk fills up while quarantining it: then it stays in
 
 The faults are real where the machine allows it: a tiny `SPOON_DUCKDB_MEMORY_LIMIT`, and a
 write-ahead log that is `/dev/full` (every write: "No space left on device"). An I/O error
-of the lake's disk and a dropped connection are injected at the boundary (Lake.read_bytes,
-the connection's commit) by DRIVER, which runs the real CLI.
+of the lake's disk, a lake file we may not read (the tests run as root: chmod denies
+nothing) and a dropped connection are injected at the boundary (Lake.read_bytes, the
+connection's commit) by DRIVER, which runs the real CLI. One case also builds the marts
+after the rerun and compares them with the clean run's (mart fingerprint); one dbt build
+is enough, the others stop before dbt and their raw tables are the marts' only input.
 """
 
 from __future__ import annotations
@@ -26,13 +29,14 @@ from support.reliability import (
     diff_prints,
     error_lines,
     lake_listing,
+    marts_fingerprint,
     raw_fingerprint,
 )
 
 from spoon.load.loader import connect
 
-#: `python -c DRIVER <read|commit> <n>`: `spoon load`, where the n-th lake read fails with
-#: EIO, or the n-th commit with a lost connection.
+#: `python -c DRIVER <read|deny|commit> <n>`: `spoon load`, where the n-th lake read fails
+#: with EIO (read) or EACCES (deny), or the n-th commit with a lost connection.
 DRIVER = """
 import errno, sys
 import duckdb
@@ -43,11 +47,13 @@ from spoon.load.lake import Lake
 what, nth = sys.argv[1], int(sys.argv[2])
 calls = [0]
 
-if what == "read":
+if what in ("read", "deny"):
     real_read = Lake.read_bytes
 
     def read_bytes(self, path):
         calls[0] += 1
+        if calls[0] == nth and what == "deny":
+            raise PermissionError(errno.EACCES, "Permission denied", path)
         if calls[0] == nth:
             raise OSError(errno.EIO, "Input/output error", path)
         return real_read(self, path)
@@ -152,6 +158,22 @@ def test_io_errors_and_lost_connections_stop_and_the_next_run_loads(
     if what == "commit":  # the first batch committed before the connection went
         assert "file(s) loaded before it" in line, line
     _assert_next_run_loads_everything(ws, baseline)
+
+
+def test_permission_denied_stops_and_the_next_run_loads_the_same_marts(
+    baseline: Baseline, tmp_path: Path
+) -> None:
+    """A lake file the loader may not read (EACCES) is the environment's fault: the run
+    stops, the file stays; once readable, the next run loads it and the marts built from
+    that load equal the clean run's."""
+    ws = clone(baseline.ws, tmp_path / "denied", warehouse=False)
+    out = _driver(ws, "deny", 3)
+    line = _assert_stopped(out, ws, baseline, "permission denied")
+    assert "check the permissions" in line, line
+    _assert_next_run_loads_everything(ws, baseline)
+    ws.spoon("transform")
+    marts = marts_fingerprint(ws)
+    assert marts == baseline.marts, diff_prints(marts, baseline.marts)
 
 
 def test_a_bad_file_met_on_a_full_disk_stays_in_the_lake(
