@@ -15,10 +15,9 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 
-MONEY = (
-    "gross_sales", "discounts", "returns", "net_sales", "shipping", "duties", "taxes",
-    "total_sales", "tips",
-)  # fmt: skip
+from spoon.metrics import MONEY_COLUMNS
+
+MONEY = MONEY_COLUMNS
 #: the marts of contract 3 the sales figures come from (all but the shared calendar
 #: dim_dates and rpt_order_reconciliation)
 SALES_MARTS = (

@@ -12,7 +12,9 @@ from typing import Any
 import duckdb
 import pytest
 
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+from spoon.metrics import CORE_MONEY_COLUMNS
+
+MONEY = CORE_MONEY_COLUMNS
 
 
 def marts(db: Path) -> dict[str, list[tuple[Any, ...]]]:

@@ -16,6 +16,7 @@ import pytest
 from support.servers import fakesnow_settings
 
 from spoon.load.lake import Lake
+from spoon.metrics import CORE_MONEY_COLUMNS
 from spoon.setup import sqlfiles
 from spoon.setup.connection import connect_admin
 from spoon.setup.snowflake import apply
@@ -23,7 +24,7 @@ from spoon.setup.snowflake import apply
 REPO = Path(__file__).resolve().parents[3]
 SPOON = str(Path(sys.executable).parent / "spoon")
 DBT = REPO / ".venv-dbt" / "bin" / "dbt"
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+MONEY = CORE_MONEY_COLUMNS
 BUCKET = "willows-spoon-e2e"
 
 
