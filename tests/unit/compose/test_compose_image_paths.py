@@ -54,8 +54,34 @@ def test_every_opt_path_is_under_a_known_root(path: Path) -> None:
     assert not unknown, f"{path.name}: {unknown} (add the folder to spoon/images.py)"
 
 
-def test_the_data_volume_is_mounted_on_the_data_dir() -> None:
+def data_mounts() -> dict[str, dict]:
+    """Each service's mount of the `spoon-data` volume, short syntax read as the long one."""
     services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
-    mounts = [v for svc in services.values() for v in svc.get("volumes", [])]
-    data = [m.split(":")[1] for m in mounts if m.startswith("spoon-data:")]
-    assert data and set(data) == {str(images.DATA_DIR)}
+    found = {}
+    for name, svc in services.items():
+        for m in svc.get("volumes", []):
+            if isinstance(m, str):
+                source, target, *mode = m.split(":")
+                m = {"source": source, "target": target, "read_only": mode == ["ro"]}
+            if m.get("source") == "spoon-data":
+                found[name] = m
+    return found
+
+
+def test_the_data_volume_is_mounted_on_the_data_dir() -> None:
+    targets = {m["target"] for m in data_mounts().values()}
+    assert targets == {str(images.DATA_DIR)}
+
+
+def test_only_the_airflow_writers_seed_the_data_volume() -> None:
+    """A new volume takes the folder (and its owner) of the first container that mounts it:
+    a reader from another image (the dashboard's folder is uid 10001's) would leave the
+    Airflow user unable to write it, depending on which container Docker creates first."""
+    mounts = data_mounts()
+    readers = {name for name, m in mounts.items() if m.get("read_only")}
+    assert {"dashboard", "docs"} <= readers
+    seeding = {name for name in readers if not (mounts[name].get("volume") or {}).get("nocopy")}
+    assert not seeding, f"{sorted(seeding)}: mount spoon-data with volume.nocopy (*data-read-only)"
+    writers = set(mounts) - readers
+    services = yaml.safe_load(COMPOSE_FILE.read_text())["services"]
+    assert writers and all(services[w].get("user") == "50000:0" for w in writers), writers
