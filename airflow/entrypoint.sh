@@ -3,6 +3,6 @@
 # settings (the Airbyte connection in production), then run the container's command.
 # A bad setting stops the container here with one line saying what to fix.
 set -euo pipefail
-exports="$(python -m spoon.orchestration.runtime env)"
+exports="$(spoon airflow env)"
 eval "${exports}"
 exec "$@"

@@ -8,10 +8,10 @@ dashboard: setup ## Serve the dashboard on http://127.0.0.1:8501 (run `make demo
 	@$(BIN)/spoon dashboard --port $(DASHBOARD_PORT)
 
 docs: setup ## Generate the dbt docs as one static page (data/docs/index.html)
-	@$(BIN)/python -m spoon.docs generate
+	@$(BIN)/spoon docs generate
 
 docs-serve: docs ## Serve the static dbt docs on http://127.0.0.1:8081
-	@$(BIN)/python -m spoon.docs serve
+	@$(BIN)/spoon docs serve
 
 dashboard-screenshot: setup ## Refresh docs/img/dashboard.png (headless Chromium on the demo shop)
 	@SPOON_SCREENSHOT_TO=docs/img/dashboard.png $(BIN)/pytest -q \

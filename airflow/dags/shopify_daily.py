@@ -1,9 +1,9 @@
 """Airflow DAG `shopify_daily`: the nightly Shopify pipeline.
 
-Thin on purpose: the DAG is built by `spoon.orchestration.dag` from the SPOON_* settings
+Thin on purpose: the DAG is built by `spoon.orchestrate.dag` from the SPOON_* settings
 (schedule, time zone, retries, notifications, production or embedded mode).
 """
 
-from spoon.orchestration.dag import build_shopify_daily
+from spoon.orchestrate.dag import build_shopify_daily
 
 dag = build_shopify_daily()

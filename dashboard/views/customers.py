@@ -1,5 +1,6 @@
-"""Dashboard page: customers (rendered by spoon.reporting.ui)."""
+"""Dashboard page: customers (spoon.dashboard.pages.customers)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.pages import customers
+from spoon.dashboard.shell import show
 
-page("customers")
+show(customers.render)

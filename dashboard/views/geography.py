@@ -1,5 +1,6 @@
-"""Dashboard page: geography (rendered by spoon.reporting.ui)."""
+"""Dashboard page: geography (spoon.dashboard.pages.geography)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.pages import geography
+from spoon.dashboard.shell import show
 
-page("geography")
+show(geography.render)

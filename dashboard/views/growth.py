@@ -1,5 +1,6 @@
-"""Dashboard page: growth (rendered by spoon.reporting.ui)."""
+"""Dashboard page: growth (spoon.dashboard.pages.growth)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.pages import growth
+from spoon.dashboard.shell import show
 
-page("growth")
+show(growth.render)

@@ -1,5 +1,6 @@
-"""Dashboard page: overview (rendered by spoon.reporting.ui)."""
+"""Dashboard page: overview (spoon.dashboard.pages.overview)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.pages import overview
+from spoon.dashboard.shell import show
 
-page("overview")
+show(overview.render)

@@ -1,5 +1,6 @@
-"""Dashboard page: products (rendered by spoon.reporting.ui)."""
+"""Dashboard page: products (spoon.dashboard.pages.products)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.pages import products
+from spoon.dashboard.shell import show
 
-page("products")
+show(products.render)

@@ -1,5 +1,6 @@
-"""Dashboard page: the check against Shopify's own figures (rendered by spoon.reporting.ui)."""
+"""Dashboard page: the check against Shopify's figures (spoon.dashboard.pages.reconciliation)."""
 
-from spoon.reporting.ui import page
+from spoon.dashboard.pages import reconciliation
+from spoon.dashboard.shell import show
 
-page("reconciliation")
+show(reconciliation.render)

@@ -16,6 +16,33 @@
   The model deletes and re-inserts these orders (delete+insert on shop and order_id); a
   post-hook removes orders that became test or deleted. The result equals a full refresh.
 -#}
+{#-
+  The head of the incremental facts (fct_sales, fct_orders), written once: a model opens
+  with `with {{ incremental_by_order() }}` and goes on with its own CTEs. It configures the
+  model (incremental, delete+insert on shop and order_id, the post-hook
+  delete_excluded_orders(); fakesnow cannot create Snowflake's session temporary tables:
+  it gets transient ones) and, on an incremental run, renders affected_orders_ctes() and a
+  comma. dbt learns a model's parents from the refs rendered when it parses the model, a
+  full build: the refs of affected_orders_ctes() are rendered here too, as `-- depends_on:`
+  comments (dbt's idiom), so the staging models it reads stay parents and the compiled SQL
+  names where each of them is read from.
+-#}
+{% macro incremental_by_order() -%}
+  {{- config(
+      materialized='incremental',
+      unique_key=['shop', 'order_id'],
+      tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
+      post_hook="{{ delete_excluded_orders() }}",
+  ) -}}
+  {%- for parent in ['stg_shopify__orders', 'stg_shopify__order_versions',
+                     'stg_shopify__order_refunds', 'stg_shopify__customers'] %}
+-- depends_on: {{ ref(parent) }}
+  {%- endfor -%}
+  {%- if is_incremental() %}
+{{ affected_orders_ctes() }},
+  {%- endif %}
+{%- endmacro %}
+
 {% macro affected_orders_ctes() -%}
 watermark as (
     select since_at from {{ loaded_since('_source_loaded_at') }} as since
@@ -115,8 +142,8 @@ affected_orders as (
   How far back an incremental model re-reads rows loaded before the newest it holds.
   var('incremental_lookback_hours') when set; else 0 on DuckDB, where the loader is the only
   writer, holds the warehouse's lock while it loads (dbt cannot run meanwhile) and stamps
-  every load later than the one before (loader.py), so nothing arrives late; and 72 hours on
-  Snowflake, where a Snowpipe COPY stamped before a build can commit after it.
+  every load later than the one before (src/spoon/load/loader.py), so nothing arrives late;
+  and 72 hours on Snowflake, where a Snowpipe COPY stamped before a build can commit after it.
 -#}
 {% macro lookback_hours() -%}
   {%- set hours = var('incremental_lookback_hours', '') -%}

@@ -22,13 +22,24 @@ console = Console(stderr=True)
 
 
 def _subapps() -> None:
-    from spoon.airbyte.cli import app as airbyte_app
-    from spoon.bootstrap.cli import app as bootstrap_app
+    from spoon.setup.airbyte.cli import app as airbyte_app
+    from spoon.setup.cli import app as bootstrap_app
 
     app.add_typer(bootstrap_app, name="bootstrap", help="Create the cloud side (Snowflake, AWS).")
     app.add_typer(
         airbyte_app, name="airbyte", help="Airbyte connection as code: plan, apply, export."
     )
+    app.add_typer(docs_app, name="docs")
+    app.add_typer(airflow_app, name="airflow")
+
+
+docs_app = typer.Typer(
+    help="The dbt docs as one static page (make docs, make docs-serve).", no_args_is_help=True
+)
+airflow_app = typer.Typer(
+    help="Start-up helpers of the Airflow containers (compose.yaml, airflow/entrypoint.sh).",
+    no_args_is_help=True,
+)
 
 
 PROFILE_HELP = "Demo shop: us (tax on top) or eu (Berlin, VAT included); SPOON_DEMO_PROFILE."
@@ -51,7 +62,7 @@ def demo(
     ] = None,
 ) -> None:
     """Generate the demo shop and run the whole embedded pipeline, then print a summary."""
-    from spoon.pipeline import run_demo
+    from spoon.orchestrate.steps import run_demo
 
     run_demo(orders=orders, days=days, seed=seed, profile=profile)
 
@@ -80,24 +91,16 @@ def extract(
     ] = None,
 ) -> None:
     """Extract every shop into the lake (one Airbyte-style sync per shop)."""
-    from spoon.pipeline import extract as do_extract
+    options = dict(locals())  # the options above, by the names steps.extract takes
+    from spoon.orchestrate.steps import extract as do_extract
 
-    do_extract(
-        source=source,
-        seed=seed,
-        orders=orders,
-        days=days,
-        start=start,
-        until=until,
-        profile=profile,
-        shop=shop,
-    )
+    do_extract(**options)
 
 
 @app.command()
 def load() -> None:
     """Load new lake files into the warehouse's raw tables (each file once)."""
-    from spoon.pipeline import load as do_load
+    from spoon.orchestrate.steps import load as do_load
 
     do_load()
 
@@ -108,7 +111,7 @@ def transform(
     full_refresh: Annotated[bool, typer.Option(help="Rebuild incremental models.")] = False,
 ) -> None:
     """Build and test the dbt models (staging -> intermediate -> marts)."""
-    from spoon.pipeline import transform as do_transform
+    from spoon.orchestrate.steps import transform as do_transform
 
     do_transform(select=select, full_refresh=full_refresh)
 
@@ -118,7 +121,7 @@ def run(
     source: Annotated[str | None, typer.Option(help="demo | shopify | airbyte.")] = None,
 ) -> None:
     """Run extract -> load -> transform, then print the summary."""
-    from spoon.pipeline import run_all
+    from spoon.orchestrate.steps import run_all
 
     run_all(source=source)
 
@@ -126,7 +129,7 @@ def run(
 @app.command()
 def summary() -> None:
     """Print the sales summary of each shop (totals and the last 7 days, its currency)."""
-    from spoon.pipeline import print_summary
+    from spoon.orchestrate.steps import print_summary
 
     print_summary()
 
@@ -136,7 +139,7 @@ def dashboard(
     port: Annotated[int, typer.Option(help="Port on 127.0.0.1.")] = 8501,
 ) -> None:
     """Serve the dashboard on 127.0.0.1."""
-    from spoon.dashboard_runner import serve
+    from spoon.dashboard.runner import serve
 
     serve(port=port)
 
@@ -144,10 +147,64 @@ def dashboard(
 @app.command()
 def doctor() -> None:
     """Show the settings (secrets masked) and check each connection."""
-    from spoon.doctor import run_doctor
+    from spoon.setup.doctor import run_doctor
 
     if not run_doctor():
         raise typer.Exit(1)
+
+
+@docs_app.command("generate")
+def docs_generate() -> None:
+    """Run `dbt docs generate --static`; publish it as <SPOON_DOCS_DIR>/index.html."""
+    from spoon.transform.docs import generate_static_docs
+
+    print(generate_static_docs(quiet=False))
+
+
+@docs_app.command("serve")
+def docs_serve() -> None:
+    """Serve the published docs on 127.0.0.1:SPOON_DOCS_PORT until Ctrl-C."""
+    from spoon.transform.docs import serve_docs
+
+    serve_docs()
+
+
+def _airflow(command: str) -> None:
+    from spoon.orchestrate.runtime import main as run
+
+    code = run([command])
+    if code:
+        raise typer.Exit(code)
+
+
+@airflow_app.command("check-admin")
+def airflow_check_admin() -> None:
+    """Refuse to go on without a strong AIRFLOW_ADMIN_PASSWORD (airflow-init)."""
+    _airflow("check-admin")
+
+
+@airflow_app.command("write-auth")
+def airflow_write_auth() -> None:
+    """Write the Simple auth manager's password file from AIRFLOW_ADMIN_* (mode 600)."""
+    _airflow("write-auth")
+
+
+@airflow_app.command("env")
+def airflow_env() -> None:
+    """Print `export …` lines of the Airflow connections the settings imply (to eval)."""
+    _airflow("env")
+
+
+@app.command()
+def schemas(
+    source: Annotated[
+        Path, typer.Argument(help="An unpacked source-shopify's source_shopify/schemas folder.")
+    ],
+) -> None:
+    """Refresh the lake's stream schemas from a source-shopify release (maintainers)."""
+    from spoon.stream_schemas import copy_schemas
+
+    copy_schemas(source)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -181,6 +238,3 @@ def main(argv: list[str] | None = None) -> None:
 
 if __name__ == "__main__":  # pragma: no cover
     main()
-
-
-__all__ = ["Path", "app", "main"]

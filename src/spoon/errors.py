@@ -33,3 +33,17 @@ class EnvironmentFailure(SpoonError):
     picks up where this run stopped. Exit code 75 (EX_TEMPFAIL: try again later)."""
 
     exit_code = 75
+
+
+def first_line(err: BaseException | str, limit: int | None = None) -> str:
+    """The first non-empty line of an error's text (or its type's name when it has none),
+    cut to `limit` characters: what a one-line message shows of a library's long error."""
+    text = err if isinstance(err, str) else str(err)
+    lines = [line.strip() for line in text.strip().splitlines() if line.strip()]
+    if lines:
+        line = lines[0]
+    elif isinstance(err, BaseException):
+        line = type(err).__name__
+    else:
+        line = ""
+    return line if limit is None else line[:limit]

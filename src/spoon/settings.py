@@ -10,7 +10,6 @@ import os
 import re
 import shutil
 from datetime import date
-from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -24,7 +23,8 @@ PACKAGE_ROOT = Path(__file__).resolve().parents[2]
 
 
 def repo_path(*parts: str) -> Path:
-    """A path inside the checkout (or the image's /opt/spoon), else relative to cwd."""
+    """A path inside the checkout (or the image's `spoon.images.SPOON_HOME`), else relative
+    to cwd."""
     candidate = PACKAGE_ROOT.joinpath(*parts)
     if candidate.exists():
         return candidate
@@ -246,7 +246,7 @@ class Settings(BaseSettings):
         """SPOON_DEMO_ORDERS, else the shop's demo profile's own default size."""
         if self.demo_orders is not None:
             return self.demo_orders
-        from spoon.demo.shops import PROFILES
+        from spoon.extract.demo.shops import PROFILES
 
         return PROFILES[self.demo_profile_of(namespace)].default_orders
 
@@ -299,7 +299,7 @@ class Settings(BaseSettings):
         """SPOON_DEMO_ORDERS, else the demo profile's own default size."""
         if self.demo_orders is not None:
             return self.demo_orders
-        from spoon.demo.shops import PROFILES
+        from spoon.extract.demo.shops import PROFILES
 
         return PROFILES[self.demo_profile].default_orders
 
@@ -372,11 +372,6 @@ def load_settings(**overrides: object) -> Settings:
         return Settings(**overrides)  # type: ignore[arg-type]
     except ValidationError as err:
         raise SettingsError(_explain(err)) from None
-
-
-@lru_cache(maxsize=1)
-def get_settings() -> Settings:
-    return load_settings()
 
 
 SECRET_FIELDS = {name for name, f in Settings.model_fields.items() if f.annotation is SecretStr}

@@ -21,7 +21,7 @@ does the same, so a batch writes the same columns whatever its first record look
   type fits them (`{}`, mixed types) they are JSON text.
 
 The schemas ship with the package (`schemas/source_shopify/`, pruned of descriptions) for
-the source-shopify version the connection pins; `python -m spoon.stream_schemas DIR`
+the source-shopify version the connection pins; `spoon schemas DIR`
 refreshes them from an unpacked connector (`make shopify-schemas` fetches one to .cache/).
 """
 
@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import json
 import math
-import sys
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -94,6 +93,13 @@ class Node:
         if self.kind == "struct":
             return any(f.has_json() for f in self.fields.values())
         return self.kind == "list" and self.item is not None and self.item.has_json()
+
+    def has_int(self) -> bool:
+        if self.kind == "int":
+            return True
+        if self.kind == "struct":
+            return any(f.has_int() for f in self.fields.values())
+        return self.kind == "list" and self.item is not None and self.item.has_int()
 
 
 _SIMPLE: dict[str, pa.DataType] = {
@@ -179,19 +185,21 @@ def infer(values: list[Any]) -> Node:
     return Node(kind)
 
 
+#: A JSON value's kind by its Python type (bool before int: a bool is an int).
+_KINDS: tuple[tuple[type, str], ...] = (
+    (bool, "bool"),
+    (int, "int"),
+    (float, "float"),
+    (str, "string"),
+    (dict, "struct"),
+    (list, "list"),
+)
+
+
 def _kind(value: Any) -> str:
-    if isinstance(value, bool):
-        return "bool"
-    if isinstance(value, int):
-        return "int"
-    if isinstance(value, float):
-        return "float"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, dict):
-        return "struct"
-    if isinstance(value, list):
-        return "list"
+    for typ, kind in _KINDS:
+        if isinstance(value, typ):
+            return kind
     return "json"
 
 
@@ -345,11 +353,30 @@ def _coerce(value: Any, node: Node, path: str, changes: list[dict[str, str]]) ->
     raise AssertionError(kind)
 
 
+def _fraction(value: Any, node: Node) -> bool:
+    """Whether an integer field of the value holds a number with a fraction: Arrow's fast
+    path would truncate it (9.7 -> 9) where `coerce` nulls and reports it."""
+    if value is None:
+        return False
+    if node.kind == "int":
+        return isinstance(value, float) and not value.is_integer()
+    if node.kind == "struct":
+        return isinstance(value, dict) and any(
+            _fraction(value.get(name), sub) for name, sub in node.fields.items()
+        )
+    if node.kind == "list":
+        assert node.item is not None
+        return isinstance(value, list) and any(_fraction(v, node.item) for v in value)
+    return False
+
+
 def column(name: str, node: Node, values: list[Any]) -> tuple[pa.Array, list[list[dict[str, str]]]]:
     """One column as Arrow, with each row's changes. Arrow converts values that already fit
-    (fast); a column holding JSON text or misfits is converted value by value."""
+    (fast); a column holding JSON text or misfits is converted value by value, as is one
+    with a fraction in an integer field (Arrow would truncate it without a word)."""
     typ = node.arrow()
-    if not node.has_json():
+    fast = not node.has_json() and not (node.has_int() and any(_fraction(v, node) for v in values))
+    if fast:
         try:
             return pa.array(values, type=typ), [[] for _ in values]
         except (pa.ArrowInvalid, pa.ArrowTypeError, OverflowError):
@@ -363,21 +390,12 @@ def column(name: str, node: Node, values: list[Any]) -> tuple[pa.Array, list[lis
     return pa.array(out, type=typ), changes
 
 
-def main(argv: list[str]) -> int:
-    """`python -m spoon.stream_schemas DIR`: copy our streams' schemas, pruned, from DIR (an
-    unpacked source-shopify's `source_shopify/schemas`)."""
-    from spoon.lake import STREAMS
+def copy_schemas(source: Path) -> None:
+    """`spoon schemas DIR`: copy our streams' schemas, pruned, from DIR (an unpacked
+    source-shopify's `source_shopify/schemas`)."""
+    from spoon.load.lake import STREAMS
 
-    if len(argv) != 1:
-        print("usage: python -m spoon.stream_schemas SOURCE_SHOPIFY_SCHEMAS_DIR", file=sys.stderr)
-        return 2
-    source = Path(argv[0])
     SCHEMA_DIR.mkdir(parents=True, exist_ok=True)
     for stream in STREAMS:
         schema = prune(json.loads((source / f"{stream}.json").read_text()))
         (SCHEMA_DIR / f"{stream}.json").write_text(json.dumps(schema, indent=1) + "\n")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))

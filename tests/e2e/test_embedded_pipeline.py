@@ -3,49 +3,38 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from types import SimpleNamespace
-from typing import Any
 
 import pytest
+from support.e2e import marts_fingerprint, read_truth
+from support.workspace import Workspace
 
-MONEY = (
-    "gross_sales",
-    "discounts",
-    "returns",
-    "net_sales",
-    "shipping",
-    "duties",
-    "taxes",
-    "total_sales",
-    "tips",
-)
-Workspace = Any
+from spoon.metrics import MONEY_COLUMNS
 
 
 @pytest.mark.parametrize("shop", ["small_shop", "eu_shop"])
 def test_daily_sales_equal_ground_truth_for_every_day_and_metric(
-    shop: str, request: pytest.FixtureRequest, e2e: SimpleNamespace
+    shop: str, request: pytest.FixtureRequest
 ) -> None:
     """US (tax on top) and EU (VAT inside, duties, tips): every day and column equals the
     truth the generator computed from Shopify's ledger it emitted."""
     small_shop = request.getfixturevalue(shop)
-    truth = e2e.read_truth(small_shop.truth)
-    cols = ", ".join(("orders", *MONEY))
+    truth = read_truth(small_shop.truth)
+    cols = ", ".join(("orders", *MONEY_COLUMNS))
     rows = small_shop.query(f"select cast(date_day as varchar), {cols} from marts.rpt_daily_sales")
-    report = {r[0]: dict(zip(("orders", *MONEY), r[1:], strict=True)) for r in rows}
+    report = {r[0]: dict(zip(("orders", *MONEY_COLUMNS), r[1:], strict=True)) for r in rows}
     assert len(truth) > 100
-    zero = dict.fromkeys(("orders", *MONEY), Decimal(0))
+    zero = dict.fromkeys(("orders", *MONEY_COLUMNS), Decimal(0))
     mismatches = []
     for day in sorted(set(truth) | set(report)):
         want, got = truth.get(day, zero), report.get(day, zero)
-        for metric in ("orders", *MONEY):
+        for metric in ("orders", *MONEY_COLUMNS):
             if Decimal(str(got[metric])) != want[metric]:
                 mismatches.append((day, metric, want[metric], got[metric]))
     assert not mismatches, f"{len(mismatches)} mismatches, first: {mismatches[:5]}"
 
 
 def test_totals_agree_across_daily_sales_and_facts(small_shop: Workspace) -> None:
-    sums = ", ".join(f"sum({m})" for m in MONEY)
+    sums = ", ".join(f"sum({m})" for m in MONEY_COLUMNS)
     daily = small_shop.query(f"select {sums} from marts.rpt_daily_sales")[0]
     sales = small_shop.query(f"select {sums} from marts.fct_sales")[0]
     orders = small_shop.query(f"select {sums} from marts.fct_orders")[0]
@@ -63,11 +52,11 @@ def test_the_shop_has_the_hard_cases(small_shop: Workspace) -> None:
         assert kinds.get(kind, 0) > 0, kinds
 
 
-def test_rerun_changes_nothing(small_shop: Workspace, e2e: SimpleNamespace) -> None:
-    before = e2e.marts_fingerprint(small_shop)
+def test_rerun_changes_nothing(small_shop: Workspace) -> None:
+    before = marts_fingerprint(small_shop)
     out = small_shop.spoon("run")
     assert "nothing new" in out.stdout and "0 new files" in out.stdout
-    assert e2e.marts_fingerprint(small_shop) == before
+    assert marts_fingerprint(small_shop) == before
 
 
 def test_summary_prints_totals(small_shop: Workspace) -> None:

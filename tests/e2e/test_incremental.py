@@ -5,10 +5,9 @@ from __future__ import annotations
 import shutil
 from datetime import date, timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
-Workspace = Any
+from support.e2e import make_workspace
+from support.workspace import Workspace
 
 START = date(2025, 8, 1)
 DAYS = 150
@@ -18,10 +17,8 @@ def _rows(ws: Workspace, table: str) -> list[tuple]:
     return sorted(ws.query(f"select * from marts.{table}"), key=repr)
 
 
-def test_incremental_equals_full_refresh_after_appended_syncs(
-    tmp_path: Path, e2e: SimpleNamespace
-) -> None:
-    ws = e2e.make_workspace(tmp_path / "inc", SPOON_DEMO_START=START.isoformat())
+def test_incremental_equals_full_refresh_after_appended_syncs(tmp_path: Path) -> None:
+    ws = make_workspace(tmp_path / "inc", SPOON_DEMO_START=START.isoformat())
     last = START + timedelta(days=DAYS - 1)
     # four nightly syncs: the history to day 120, then three later nights (late refunds
     # for old orders, cancellations and edits arrive as new versions of old records)

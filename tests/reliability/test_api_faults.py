@@ -2,9 +2,9 @@
 one line without a retry storm.
 
 - Airbyte (production extract, `spoon extract --source airbyte`): our client
-  (`spoon.airbyte.client`) against the fake Airbyte API of tests/integration/airbyte. Already
-  covered there: `spoon airbyte apply` retrying 503/429 on the token, sources and connections
-  (test_airbyte_apply.py::test_retries_on_503_and_429), a one-line 401 on `plan`, and an
+  (`spoon.extract.airbyte.client`) against the fake Airbyte API of tests/integration/airbyte.
+  Already covered there: `spoon airbyte apply` retrying 503/429 on the token, sources and
+  connections (test_airbyte_apply.py::test_retries_on_503_and_429), a one-line 401 on `plan`, and an
   unreachable server. Here: the sync path (workspace and connection lookups, starting the job,
   polling it), a persistent outage that must give up, and the 401 on `spoon extract`.
 - Shopify without Airbyte (`spoon extract --source shopify`): source-shopify itself runs
@@ -17,43 +17,25 @@ one line without a retry storm.
 
 from __future__ import annotations
 
-import importlib.util
 import itertools
-import sys
 import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 from urllib.parse import urlparse
 
 import pyarrow.parquet as pq
 import pytest
+from support import fake_airbyte_api as fake_api
+from support import fake_shopify as fake_shop
+from support.reliability import error_lines, make_workspace
 
-from spoon.airbyte.client import AirbyteClient, AirbyteError
-from spoon.airbyte.shopify_extract import ShopifyExtractError, extract_shopify
-from spoon.airbyte.sync import trigger_and_wait
+from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
+from spoon.extract.airbyte.sync import trigger_and_wait
+from spoon.extract.pyairbyte import ShopifyExtractError, extract_shopify
 from spoon.settings import load_settings, repo_path
-
-HELPERS = Path(__file__).resolve().parents[1] / "integration" / "airbyte"
-
-
-def _helper(name: str) -> ModuleType:
-    """A helper module of tests/integration/airbyte (tests are not a package)."""
-    key = f"spoon_test_helpers.{name}"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, HELPERS / f"{name}.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-fake_api = _helper("fake_airbyte_api")
-fake_shop = _helper("fake_shopify")
 
 
 # ---- Airbyte --------------------------------------------------------------------------------
@@ -136,11 +118,9 @@ def test_airbyte_outage_gives_up_after_bounded_backoff(airbyte: Any) -> None:
     assert all(gap >= 0.09 for gap in _gaps(attempts))
 
 
-def test_airbyte_bad_credentials_one_line_no_retry_storm(
-    airbyte: Any, rel: SimpleNamespace, tmp_path: Path
-) -> None:
+def test_airbyte_bad_credentials_one_line_no_retry_storm(airbyte: Any, tmp_path: Path) -> None:
     fake = airbyte.fake
-    ws = rel.make_workspace(
+    ws = make_workspace(
         tmp_path / "ws",
         SPOON_AIRBYTE_URL=airbyte.url,
         SPOON_AIRBYTE_CLIENT_ID=fake.client_id,
@@ -148,7 +128,7 @@ def test_airbyte_bad_credentials_one_line_no_retry_storm(
     )
     out = ws.spoon("extract", "--source", "airbyte", check=False)
     assert out.returncode != 0
-    (line,) = rel.error_lines(out)
+    (line,) = error_lines(out)
     assert "rejected the credentials (401)" in line and "SPOON_AIRBYTE_CLIENT_SECRET" in line
     assert [(r.method, r.path) for r in fake.requests] == [("POST", "/applications/token")]
     assert fake.jobs == {} and not ws.lake.exists()
@@ -186,7 +166,7 @@ def shopify(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
         pytest.fail("the PyAirbyte venv is missing: run `make pyairbyte-venv`")
     fake = FlakyShopify(fake_shop.small_shop(START, orders=12), token="shpat_fake")
     with fake_shop.FakeShopifyServer(fake) as server:
-        monkeypatch.setenv("PYTHONPATH", str(HELPERS / "redirect"))
+        monkeypatch.setenv("PYTHONPATH", str(fake_shop.REDIRECT_DIR))
         monkeypatch.setenv("SPOON_TEST_SHOPIFY_URL", server.url)
         yield fake
 

@@ -11,24 +11,16 @@ profile, no instance metadata); "endpoint down" a port nothing listens on.
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
-import sys
-import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import duckdb
 import pytest
-
-SPOON = str(Path(sys.executable).parent / "spoon")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+from support.paths import SPOON
+from support.ports import free_port
+from support.servers import moto_server
 
 
 def _env(tmp_path: Path, **extra: str) -> dict[str, str]:
@@ -78,19 +70,8 @@ def s3_with_auth() -> Iterator[dict[str, str]]:
     of a user who may do nothing."""
     import boto3
 
-    port = _free_port()
-    proc = subprocess.Popen(
-        [str(Path(sys.executable).parent / "moto_server"), "-H", "127.0.0.1", "-p", str(port)],
-        env={**os.environ, "INITIAL_NO_AUTH_ACTION_COUNT": "4"},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while socket.socket().connect_ex(("127.0.0.1", port)) != 0:
-            assert time.monotonic() < deadline, "moto did not start"
-            time.sleep(0.1)
-        url = f"http://127.0.0.1:{port}"
+    # moto lets the first 4 requests in without credentials (the setup below), then checks
+    with moto_server(INITIAL_NO_AUTH_ACTION_COUNT="4") as url:
         kw: dict[str, Any] = {
             "endpoint_url": url,
             "region_name": "us-east-1",
@@ -102,9 +83,6 @@ def s3_with_auth() -> Iterator[dict[str, str]]:
         iam.create_user(UserName="nobody")
         key = iam.create_access_key(UserName="nobody")["AccessKey"]
         yield {"url": url, "key": key["AccessKeyId"], "secret": key["SecretAccessKey"]}
-    finally:
-        proc.terminate()
-        proc.wait(timeout=10)
 
 
 def test_a_missing_lake_folder_is_an_error_not_a_quiet_night(tmp_path: Path) -> None:
@@ -116,9 +94,9 @@ def test_a_missing_lake_folder_is_an_error_not_a_quiet_night(tmp_path: Path) -> 
 def test_the_doctor_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """A lake someone else writes (Airbyte) that is not there fails the check; a local one
     that `spoon extract` creates itself is reported as not there yet."""
-    from spoon.doctor import check_lake
     from spoon.errors import LakeError
     from spoon.settings import load_settings
+    from spoon.setup.doctor import check_lake
 
     missing = str(tmp_path / "no-such-lake")
     with pytest.raises(LakeError, match="does not exist"):
@@ -152,7 +130,7 @@ def test_s3_errors_are_one_line(tmp_path: Path, s3_with_auth: dict[str, str], ca
         env.update(AWS_SECRET_ACCESS_KEY=s3_with_auth["secret"])
     elif case == "endpoint-down":
         env.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing")
-        env["SPOON_AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{_free_port()}"
+        env["SPOON_AWS_ENDPOINT_URL"] = f"http://127.0.0.1:{free_port()}"
     want = {
         "no-credentials": ("no AWS credentials for s3://lake/landing", "AWS_ACCESS_KEY_ID"),
         "wrong-keys": ("access denied to s3://lake/landing", "check the AWS credentials"),

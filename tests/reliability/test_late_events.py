@@ -26,17 +26,17 @@ import uuid
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from support.reliability import Baseline, clone
 
-from spoon.lake import Lake
+from spoon.load.lake import Lake
+from spoon.metrics import CORE_MONEY_COLUMNS
 
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
 REFUND_ID = 990_000_000_001
 REFUND_LINE_ID = 990_000_000_101
 NEW_LINE_ID = 13_999_999_999_901
@@ -110,7 +110,7 @@ def _write(ws: Any, stream: str, rows: list[dict[str, Any]], extracted: datetime
 
 
 def _daily(ws: Any) -> Daily:
-    cols = ("orders", *MONEY)
+    cols = ("orders", *CORE_MONEY_COLUMNS)
     rows = ws.query(f"select date_day, {', '.join(cols)} from marts.rpt_daily_sales")
     return {r[0]: dict(zip(cols, r[1:], strict=True)) for r in rows}
 
@@ -126,8 +126,8 @@ class Late:
 
 
 @pytest.fixture(scope="module")
-def late(baseline: Any, rel: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory) -> Late:
-    ws = rel.clone(baseline.ws, tmp_path_factory.mktemp("late"))
+def late(baseline: Baseline, tmp_path_factory: pytest.TempPathFactory) -> Late:
+    ws = clone(baseline.ws, tmp_path_factory.mktemp("late"))
     before = _daily(ws)
     (shop,) = _records(ws, "shop")
     zone = ZoneInfo(shop["iana_timezone"])
@@ -199,7 +199,7 @@ def late(baseline: Any, rel: SimpleNamespace, tmp_path_factory: pytest.TempPathF
     ws.spoon("load")
     ws.spoon("transform")  # incremental on top of the clean run
 
-    zero = dict.fromkeys(("orders", *MONEY), Decimal(0))
+    zero = dict.fromkeys(("orders", *CORE_MONEY_COLUMNS), Decimal(0))
     expected = {day: dict(row) for day, row in before.items()}
     day = max(before) + timedelta(days=1)
     while day <= refund_day:  # the report now runs to the refund's day
@@ -234,7 +234,7 @@ def _changed(after: Daily, expected: Daily) -> dict[date, tuple]:
 
 
 def _totals_agree(ws: Any) -> None:
-    sums = ", ".join(f"sum({m})" for m in MONEY)
+    sums = ", ".join(f"sum({m})" for m in CORE_MONEY_COLUMNS)
     totals = [
         ws.query(f"select {sums} from marts.{t}")[0]
         for t in ("rpt_daily_sales", "fct_sales", "fct_orders")

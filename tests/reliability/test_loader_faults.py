@@ -18,21 +18,20 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import duckdb
 import pytest
+from support.reliability import Baseline, clone, diff_prints, error_lines, raw_fingerprint
 
 #: `python -c DRIVER <before|after> <n> <marker>`: `spoon load`, parked at the n-th commit.
 DRIVER = """
 import os, sys, time
 from pathlib import Path
-import spoon.loader
+import spoon.load.loader
 from spoon.cli import main
 
 when, nth, marker = sys.argv[1], int(sys.argv[2]), Path(sys.argv[3])
-real_connect = spoon.loader.connect
+real_connect = spoon.load.loader.connect
 
 
 class Parked:
@@ -61,7 +60,7 @@ class Parked:
         return out
 
 
-spoon.loader.connect = lambda path: Parked(real_connect(path))
+spoon.load.loader.connect = lambda path: Parked(real_connect(path))
 main(["load"])
 """
 
@@ -84,9 +83,9 @@ def _wait_for(marker: Path, proc: subprocess.Popen[str], timeout: float = 120.0)
     ids=["killed-mid-file", "killed-after-commit-before-checkpoint"],
 )
 def test_loader_killed_then_rerun_loses_and_duplicates_nothing(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path, point: str, nth: int
+    baseline: Baseline, tmp_path: Path, point: str, nth: int
 ) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / "killed", warehouse=False)
+    ws = clone(baseline.ws, tmp_path / "killed", warehouse=False)
     marker = tmp_path / "at-fault-point"
     proc = subprocess.Popen(
         [sys.executable, "-c", DRIVER, point, str(nth), str(marker)],
@@ -117,14 +116,14 @@ def test_loader_killed_then_rerun_loses_and_duplicates_nothing(
     out = ws.spoon("load")
     total = len(baseline.raw["_load_history"])
     assert f"{total - len(history)} new files" in out.stdout, out.stdout
-    raw = rel.raw_fingerprint(ws)
-    assert raw == baseline.raw, rel.diff_prints(raw, baseline.raw)
+    raw = raw_fingerprint(ws)
+    assert raw == baseline.raw, diff_prints(raw, baseline.raw)
 
 
 def test_unreadable_files_are_quarantined_once_and_the_rest_loads(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path
+    baseline: Baseline, tmp_path: Path
 ) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / "bad-files", warehouse=False)
+    ws = clone(baseline.ws, tmp_path / "bad-files", warehouse=False)
     good = sorted(ws.stream_dir("orders").glob("*.parquet"))[0]
     data = good.read_bytes()
     bad = {
@@ -137,12 +136,12 @@ def test_unreadable_files_are_quarantined_once_and_the_rest_loads(
 
     out = ws.spoon("load", check=False)
     assert out.returncode == 1, out.stdout + out.stderr
-    (line,) = rel.error_lines(out)
+    (line,) = error_lines(out)
     # files load stream by stream (alphabetical): customers' file is met first
     assert line.startswith("error: quarantined shopify/customers/2025_10_01_1759302000000_0")
     assert "and 2 more" in line
-    raw = rel.raw_fingerprint(ws)
-    assert raw == baseline.raw, rel.diff_prints(raw, baseline.raw)
+    raw = raw_fingerprint(ws)
+    assert raw == baseline.raw, diff_prints(raw, baseline.raw)
     quarantine = ws.lake / "_quarantine" / "shopify"
     reasons = {}
     for path in bad:
@@ -162,7 +161,7 @@ def test_unreadable_files_are_quarantined_once_and_the_rest_loads(
     again = ws.spoon("load")
     assert "0 new files" in again.stdout and "0 quarantined" in again.stdout, again.stdout
     assert ws.query("select count(*) from raw._load_history where status = 'quarantined'") == [(3,)]
-    assert rel.raw_fingerprint(ws) == baseline.raw
+    assert raw_fingerprint(ws) == baseline.raw
 
     # a repaired file under the same name loads (new content, new hash): here the orders
     # file again, so the raw table holds each order twice and staging keeps one

@@ -9,7 +9,7 @@ session baseline instead of paying for another dbt build.
 
 from __future__ import annotations
 
-from typing import Any
+from support.reliability import Baseline
 
 EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 # formatted phone numbers (+1 331-555-0191, (331) 555-0191, 331.555.0191, +44 20 …); bare
@@ -17,7 +17,7 @@ EMAIL = r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}"
 PHONE = r"(\+\d{1,3}[\s.-]?\(?\d)|(\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4})"
 
 
-def _text_columns(baseline: Any, schema: str) -> list[tuple[str, str]]:
+def _text_columns(baseline: Baseline, schema: str) -> list[tuple[str, str]]:
     return baseline.ws.query(
         "select table_name, column_name from information_schema.columns "
         "where table_schema = ? and data_type = 'VARCHAR' order by 1, 2",
@@ -25,7 +25,7 @@ def _text_columns(baseline: Any, schema: str) -> list[tuple[str, str]]:
     )
 
 
-def test_the_patterns_catch_the_shops_raw_emails_and_phones(baseline: Any) -> None:
+def test_the_patterns_catch_the_shops_raw_emails_and_phones(baseline: Baseline) -> None:
     (row,) = baseline.ws.query(
         "select count(*) filter (where regexp_matches(record->>'email', ?)), "
         "       count(*) filter (where regexp_matches(record->>'phone', ?)) "
@@ -35,7 +35,7 @@ def test_the_patterns_catch_the_shops_raw_emails_and_phones(baseline: Any) -> No
     assert row[0] > 100 and row[1] > 50, row
 
 
-def test_marts_hold_no_raw_email_or_phone(baseline: Any) -> None:
+def test_marts_hold_no_raw_email_or_phone(baseline: Baseline) -> None:
     columns = baseline.ws.query(
         "select table_name, column_name from information_schema.columns "
         "where table_schema = 'marts' order by 1, 2"

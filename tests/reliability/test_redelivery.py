@@ -16,13 +16,12 @@ import shutil
 import uuid
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
-from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from support.reliability import Baseline, clone, diff_prints, marts_fingerprint
 
-from spoon.lake import Lake
+from spoon.load.lake import Lake
 
 RESENT = ("orders", "order_refunds", "customers", "transactions", "product_variants")
 
@@ -48,10 +47,8 @@ def _resend(path: Path, dest_dir: Path) -> Path:
     return target
 
 
-def test_duplicate_files_and_resent_records_count_once(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path
-) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / "redelivery")
+def test_duplicate_files_and_resent_records_count_once(baseline: Baseline, tmp_path: Path) -> None:
+    ws = clone(baseline.ws, tmp_path / "redelivery")
     copies = []
     for stream_dir in sorted((ws.lake / "shopify").iterdir()):
         for path in sorted(stream_dir.glob("*.parquet")):
@@ -68,5 +65,5 @@ def test_duplicate_files_and_resent_records_count_once(
     assert orders_raw[0] > orders_raw[1], "the duplicates did reach the raw table"
 
     ws.spoon("transform")  # incremental, on top of the clean run's marts
-    marts = rel.marts_fingerprint(ws)
-    assert marts == baseline.marts, rel.diff_prints(marts, baseline.marts)
+    marts = marts_fingerprint(ws)
+    assert marts == baseline.marts, diff_prints(marts, baseline.marts)

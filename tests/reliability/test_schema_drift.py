@@ -18,11 +18,11 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+from support.reliability import Baseline, clone, diff_prints, marts_fingerprint
 
 Row = dict[str, Any]
 
@@ -71,9 +71,9 @@ def _split(path: Path, variants: list[Callable[[Row], Row] | None]) -> list[pa.S
 
 
 def test_schema_drift_loads_builds_and_keeps_every_figure(
-    baseline: Any, rel: SimpleNamespace, tmp_path: Path
+    baseline: Baseline, tmp_path: Path
 ) -> None:
-    ws = rel.clone(baseline.ws, tmp_path / "drift", warehouse=False)
+    ws = clone(baseline.ws, tmp_path / "drift", warehouse=False)
     only = {s: sorted(ws.stream_dir(s).glob("*.parquet")) for s in ("orders", "customers")}
     assert all(len(files) == 1 for files in only.values()), only
 
@@ -96,5 +96,5 @@ def test_schema_drift_loads_builds_and_keeps_every_figure(
     out = ws.spoon("load")
     assert "0 quarantined" in out.stdout, out.stdout
     ws.spoon("transform")
-    marts = rel.marts_fingerprint(ws)
-    assert marts == baseline.marts, rel.diff_prints(marts, baseline.marts)
+    marts = marts_fingerprint(ws)
+    assert marts == baseline.marts, diff_prints(marts, baseline.marts)

@@ -10,16 +10,13 @@ variables in tests/integration/airbyte/test_airbyte_apply.py.
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType, SimpleNamespace
 from typing import Any
 
 import pytest
-
-AIRBYTE_HELPERS = Path(__file__).resolve().parents[1] / "integration" / "airbyte"
+from support.fake_airbyte_api import FakeAirbyteServer
+from support.reliability import error_lines, make_workspace, tree_listing
 
 CASES: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
     # id: (command, settings, what the one line must say)
@@ -80,39 +77,28 @@ CASES: dict[str, tuple[tuple[str, ...], dict[str, str], str]] = {
 }
 
 
-def _fake_airbyte_module() -> ModuleType:
-    key = "spoon_test_helpers.fake_airbyte_api"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, AIRBYTE_HELPERS / "fake_airbyte_api.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
 @pytest.fixture(scope="module")
-def airbyte() -> Iterator[Any]:
+def airbyte() -> Iterator[FakeAirbyteServer]:
     """A fake Airbyte API on 127.0.0.1 that records every request it gets."""
-    with _fake_airbyte_module().FakeAirbyteServer() as server:
+    with FakeAirbyteServer() as server:
         yield server
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_bad_setting_fails_in_one_line_before_any_work(
-    case: str, rel: SimpleNamespace, tmp_path: Path, airbyte: Any
+    case: str, tmp_path: Path, airbyte: Any
 ) -> None:
     args, settings, message = CASES[case]
-    ws = rel.make_workspace(tmp_path / "ws", SPOON_AIRBYTE_URL=airbyte.url, **settings)
+    ws = make_workspace(tmp_path / "ws", SPOON_AIRBYTE_URL=airbyte.url, **settings)
     requests_before = len(airbyte.fake.requests)
-    before = rel.tree_listing(ws.root)
+    before = tree_listing(ws.root)
 
     out = ws.spoon(*args, check=False)
 
     assert out.returncode != 0, out.stdout
-    lines = rel.error_lines(out)
+    lines = error_lines(out)
     assert len(lines) == 1, out.stderr
     assert lines[0].startswith("error: ") and message in lines[0], lines[0]
-    assert rel.tree_listing(ws.root) == before, "something was written"
+    assert tree_listing(ws.root) == before, "something was written"
     assert not ws.lake.exists() and not ws.duckdb_path.exists()
     assert len(airbyte.fake.requests) == requests_before, "Airbyte was called"

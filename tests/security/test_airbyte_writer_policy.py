@@ -9,14 +9,14 @@ policy fails loudly instead of passing) against the requests a writer could make
 from __future__ import annotations
 
 import json
-from fnmatch import fnmatchcase
 from typing import Any
 
 import boto3
 import pytest
+from support.iam import applies
 
-from spoon.bootstrap.aws import WRITER_POLICY_NAME, AwsBootstrap
 from spoon.settings import load_settings
+from spoon.setup.aws import WRITER_POLICY_NAME, AwsBootstrap
 
 BUCKET = "willows-spoon-writer"
 LAKE = f"arn:aws:s3:::{BUCKET}/lake/"
@@ -45,34 +45,15 @@ REQUESTS: list[tuple[str, str, dict[str, str], bool]] = [
 ]
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _condition_holds(condition: dict[str, Any], context: dict[str, str]) -> bool:
-    for operator, tests in condition.items():
-        if operator != "StringLike":
-            raise AssertionError(f"this evaluator does not know the operator {operator}")
-        for key, patterns in tests.items():
-            if key != "s3:prefix":
-                raise AssertionError(f"this evaluator does not know the key {key}")
-            if key not in context:
-                return False
-            if not any(fnmatchcase(context[key], p) for p in _as_list(patterns)):
-                return False
-    return True
+#: the condition operators and keys the writer's policy may use
+KNOWN_CONDITIONS = {"StringLike": {"s3:prefix"}}
 
 
 def allowed(policy: dict[str, Any], action: str, resource: str, context: dict[str, str]) -> bool:
     """Allowed by some statement and denied by none (identity policy: no Principal)."""
     hits = {"Allow": False, "Deny": False}
     for stmt in policy["Statement"]:
-        assert "NotAction" not in stmt and "NotResource" not in stmt, stmt
-        if not any(fnmatchcase(action, a) for a in _as_list(stmt["Action"])):
-            continue
-        if not any(fnmatchcase(resource, r) for r in _as_list(stmt["Resource"])):
-            continue
-        if _condition_holds(stmt.get("Condition", {}), context):
+        if applies(stmt, action, resource, context, KNOWN_CONDITIONS):
             hits[stmt["Effect"]] = True
     return hits["Allow"] and not hits["Deny"]
 

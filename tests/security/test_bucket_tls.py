@@ -13,13 +13,13 @@ bootstrap must notice, restore the denial and keep the other statement.
 from __future__ import annotations
 
 import json
-from fnmatch import fnmatchcase
 from typing import Any
 
 import boto3
+from support.iam import applies
 
-from spoon.bootstrap.aws import AwsBootstrap
 from spoon.settings import load_settings
+from spoon.setup.aws import AwsBootstrap
 
 BUCKET = "willows-spoon-tls"
 #: (action, resource) pairs a client of the lake makes, on the bucket and on an object
@@ -33,35 +33,19 @@ REQUESTS = [
 ]
 
 
-def _as_list(value: Any) -> list[Any]:
-    return value if isinstance(value, list) else [value]
-
-
-def _condition_holds(condition: dict[str, Any], context: dict[str, str]) -> bool:
-    for operator, tests in condition.items():
-        if operator != "Bool":
-            raise AssertionError(f"this evaluator does not know the operator {operator}")
-        for key, wanted in tests.items():
-            if key not in context:
-                raise AssertionError(f"this evaluator does not know the key {key}")
-            if context[key] not in [str(w).lower() for w in _as_list(wanted)]:
-                return False
-    return True
+#: the condition operators and keys the bucket policy may use
+KNOWN_CONDITIONS = {"Bool": {"aws:SecureTransport"}}
 
 
 def _denied(policy: dict[str, Any], action: str, resource: str, *, tls: bool) -> bool:
     """Whether an explicit Deny of `policy` matches this anonymous-or-any request."""
     context = {"aws:SecureTransport": "true" if tls else "false"}
-    for stmt in policy["Statement"]:
-        if stmt["Effect"] != "Deny" or stmt.get("Principal") not in ("*", {"AWS": "*"}):
-            continue
-        if not any(fnmatchcase(action, a) for a in _as_list(stmt["Action"])):
-            continue
-        if not any(fnmatchcase(resource, r) for r in _as_list(stmt["Resource"])):
-            continue
-        if _condition_holds(stmt.get("Condition", {}), context):
-            return True
-    return False
+    return any(
+        stmt["Effect"] == "Deny"
+        and stmt.get("Principal") in ("*", {"AWS": "*"})
+        and applies(stmt, action, resource, context, KNOWN_CONDITIONS)
+        for stmt in policy["Statement"]
+    )
 
 
 def _policy(s3: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ Already covered, not repeated here:
 - compose ports on 127.0.0.1 only, no secret literals, compose refusing to start without
   its secrets, Airflow services' `user:` and the Airflow image's USER, image tags:
   tests/unit/compose/test_compose_static.py;
-- the admin password being required and strong (`runtime write-auth`):
+- the admin password being required and strong (`spoon airflow write-auth`):
   tests/integration/airflow/test_airflow_runtime.py;
 - the REPORTER role granted the marts only (and LOADER raw only):
   tests/unit/bootstrap/test_bootstrap_sqlfiles.py::test_least_privilege_grants;
@@ -93,7 +93,7 @@ def test_no_default_airflow_admin_password(compose: dict[str, Any]) -> None:
     # the password file is written from .env, and refused when empty, before Airflow starts
     script = "\n".join(compose["services"]["airflow-init"]["command"])
     assert "set -euo pipefail" in script
-    assert script.index("spoon.orchestration.runtime write-auth") < script.index("airflow db")
+    assert script.index("spoon airflow write-auth") < script.index("airflow db")
     example = (REPO / ".env.example").read_text()
     assert re.search(r"^AIRFLOW_ADMIN_PASSWORD=$", example, re.M), "no sample password"
 

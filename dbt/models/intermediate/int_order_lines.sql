@@ -6,9 +6,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'order_id'],
-        on_schema_change='fail',
         pre_hook="{{ delete_changed('stg_shopify__orders', 'order_id') }}",
     )
 }}

@@ -3,9 +3,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'refund_id'],
-        on_schema_change='fail',
         pre_hook="{{ delete_changed('stg_shopify__order_refunds', 'refund_id') }}",
     )
 }}

@@ -1,24 +1,7 @@
-{#- fakesnow cannot create Snowflake's session temporary tables: it gets transient ones -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['shop', 'order_id'],
-        on_schema_change='fail',
-        tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
-        post_hook="{{ delete_excluded_orders() }}",
-    )
-}}
--- depends_on: {{ ref('stg_shopify__orders') }}
--- depends_on: {{ ref('stg_shopify__order_versions') }}
--- depends_on: {{ ref('stg_shopify__order_refunds') }}
--- depends_on: {{ ref('stg_shopify__customers') }}
--- One row per counted order of each shop; its money is the sum of all its fct_sales rows, whatever
--- their dates. Incremental like fct_sales (same affected orders).
-with
-{% if is_incremental() %}
-{{ affected_orders_ctes() }},
-{% endif %}
+-- One row per counted order of each shop; its money is the sum of all its fct_sales rows,
+-- whatever their dates. Incremental like fct_sales (same affected orders,
+-- incremental_by_order() in macros/incremental.sql).
+with {{ incremental_by_order() }}
 
 orders as (
     select *

@@ -1,24 +1,7 @@
-{#- fakesnow cannot create Snowflake's session temporary tables: it gets transient ones -#}
-{{
-    config(
-        materialized='incremental',
-        incremental_strategy='delete+insert',
-        unique_key=['shop', 'order_id'],
-        on_schema_change='fail',
-        tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
-        post_hook="{{ delete_excluded_orders() }}",
-    )
-}}
--- depends_on: {{ ref('stg_shopify__orders') }}
--- depends_on: {{ ref('stg_shopify__order_versions') }}
--- depends_on: {{ ref('stg_shopify__order_refunds') }}
--- depends_on: {{ ref('stg_shopify__customers') }}
 -- One row per sales event per order line of each shop (docs/metrics.md). Incremental: whole
--- affected orders are recomputed and replaced (see macros/incremental.sql).
-with
-{% if is_incremental() %}
-{{ affected_orders_ctes() }},
-{% endif %}
+-- affected orders are recomputed and replaced (incremental_by_order(),
+-- macros/incremental.sql).
+with {{ incremental_by_order() }}
 
 events as (
     select *

@@ -3,9 +3,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'customer_id'],
-        on_schema_change='fail',
     )
 }}
 -- Customers, latest version. Only the normalised e-mail is kept (to match guest orders);

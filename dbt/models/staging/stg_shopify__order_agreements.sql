@@ -3,9 +3,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'order_id'],
-        on_schema_change='fail',
     )
 }}
 -- Shopify's own sales ledger of each order (the order_agreements stream): the agreements

@@ -3,9 +3,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'refund_id'],
-        on_schema_change='fail',
     )
 }}
 -- Refunds, latest version (refunds have no updated_at: latest extraction wins).

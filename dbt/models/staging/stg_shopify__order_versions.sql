@@ -4,9 +4,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', '_loaded_at'],
-        on_schema_change='fail',
     )
 }}
 -- Every version of every order that raw holds, not deduplicated (raw is append-only: a

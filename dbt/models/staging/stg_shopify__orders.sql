@@ -3,9 +3,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'order_id'],
-        on_schema_change='fail',
     )
 }}
 -- Orders, latest version, with the shop-money totals typed (Shopify's own `current_*` totals

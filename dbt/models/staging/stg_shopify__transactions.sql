@@ -3,9 +3,7 @@
 {{
     config(
         materialized=('incremental' if target.type == 'duckdb' else 'view'),
-        incremental_strategy='delete+insert',
         unique_key=['shop', 'transaction_id'],
-        on_schema_change='fail',
     )
 }}
 -- Payment transactions, latest version. Amounts in shop money when Shopify sends it.

@@ -3,46 +3,20 @@ definitions in airbyte/ reference."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections.abc import Iterator
 from pathlib import Path
-from types import ModuleType
 
 import pytest
+from support.airbyte_env import DEFINITION_VARS
+from support.fake_airbyte_api import FakeAirbyteServer
 
-HERE = Path(__file__).resolve().parent
-REPO = HERE.parents[2]
-
-
-def load_helper(name: str) -> ModuleType:
-    """Import a helper module that sits beside this file (tests are not a package)."""
-    key = f"spoon_test_helpers.{name}"
-    if key in sys.modules:
-        return sys.modules[key]
-    spec = importlib.util.spec_from_file_location(key, HERE / f"{name}.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[key] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-fake_api = load_helper("fake_airbyte_api")
-
-DEFINITION_VARS = {
-    "SPOON_SHOPIFY_SHOP": "willows-spoon",
-    "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_test_token",
-    "SPOON_S3_BUCKET": "willows-lake",
-    "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "AKIATEST",
-    "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "s3-secret",
-}
+REPO = Path(__file__).resolve().parents[3]
 
 
 @pytest.fixture()
-def fake_airbyte(monkeypatch: pytest.MonkeyPatch) -> Iterator[object]:
+def fake_airbyte(monkeypatch: pytest.MonkeyPatch) -> Iterator[FakeAirbyteServer]:
     """A fake Airbyte API; SPOON_AIRBYTE_* and the definitions' variables point at it."""
-    with fake_api.FakeAirbyteServer() as server:
+    with FakeAirbyteServer() as server:
         monkeypatch.setenv("SPOON_AIRBYTE_URL", server.url)
         monkeypatch.setenv("SPOON_AIRBYTE_CLIENT_ID", server.fake.client_id)
         monkeypatch.setenv("SPOON_AIRBYTE_CLIENT_SECRET", server.fake.client_secret)

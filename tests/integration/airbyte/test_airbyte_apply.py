@@ -12,7 +12,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from spoon.airbyte.cli import app
+from spoon.setup.airbyte.cli import app
 
 SPOON = str(Path(sys.executable).parent / "spoon")
 runner = CliRunner()
@@ -243,7 +243,7 @@ def test_missing_variable_is_named_before_any_request(
 
 
 def test_unreachable_server() -> None:
-    from spoon.airbyte.client import AirbyteClient, AirbyteError
+    from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
 
     client = AirbyteClient(
         "http://127.0.0.1:9/api/public/v1", "x", "y", backoff_initial_ms=10, max_elapsed_ms=200
@@ -253,7 +253,7 @@ def test_unreachable_server() -> None:
 
 
 def test_wrong_url_says_where_the_api_lives(fake_airbyte: Any) -> None:
-    from spoon.airbyte.client import AirbyteClient, AirbyteError
+    from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
 
     base = fake_airbyte.url.removesuffix("/api/public/v1")
     client = AirbyteClient(base, "spoon-client", "spoon-secret")
@@ -262,7 +262,7 @@ def test_wrong_url_says_where_the_api_lives(fake_airbyte: Any) -> None:
 
 
 def test_lists_follow_pages(fake_airbyte: Any) -> None:
-    from spoon.airbyte.client import AirbyteClient
+    from spoon.extract.airbyte.client import AirbyteClient
 
     fake = fake_airbyte.fake
     for i in range(130):

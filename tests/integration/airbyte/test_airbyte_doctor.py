@@ -14,10 +14,10 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spoon.airbyte.cli import app
-from spoon.airbyte.client import AirbyteError
-from spoon.airbyte.sync import doctor_check
+from spoon.extract.airbyte.client import AirbyteError
+from spoon.extract.airbyte.sync import doctor_check
 from spoon.settings import load_settings
+from spoon.setup.airbyte.cli import app
 
 SPOON = str(Path(sys.executable).parent / "spoon")
 

@@ -20,28 +20,14 @@ from typing import Any
 import duckdb
 import pyarrow.parquet as pq
 import pytest
+from support import fake_shopify as fs
 
 from spoon.settings import repo_path
 
-HERE = Path(__file__).resolve().parent
 SPOON = str(Path(sys.executable).parent / "spoon")
 pytestmark = pytest.mark.slow
 
 
-def _fake_module() -> Any:
-    import importlib.util
-
-    key = "spoon_test_helpers.fake_shopify"
-    if key not in sys.modules:
-        spec = importlib.util.spec_from_file_location(key, HERE / "fake_shopify.py")
-        assert spec and spec.loader
-        module = importlib.util.module_from_spec(spec)
-        sys.modules[key] = module
-        spec.loader.exec_module(module)
-    return sys.modules[key]
-
-
-fs = _fake_module()
 START = (datetime.now(UTC) - timedelta(days=20)).replace(hour=0, minute=0, second=0, microsecond=0)
 
 
@@ -70,7 +56,7 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, shop: Any) -> dict[str, 
             # test only: the connector's HTTP goes to the fake (and the spoon package under
             # test stays first on the path, when PYTHONPATH points at a checkout's src)
             "PYTHONPATH": os.pathsep.join(
-                p for p in (str(HERE / "redirect"), os.environ.get("PYTHONPATH", "")) if p
+                p for p in (str(fs.REDIRECT_DIR), os.environ.get("PYTHONPATH", "")) if p
             ),
             "SPOON_TEST_SHOPIFY_URL": shop.url,
         }
@@ -245,7 +231,7 @@ def test_deleted_orders_and_rest_transactions_land(
     a deleted order comes as the connector's reduced record, beside whole orders in the same
     file, and REST transactions (lowercase kinds, `receipt: {}`, no amount_set) land in the
     lake that holds the GraphQL ones."""
-    from spoon.airbyte.shopify_extract import extract_shopify
+    from spoon.extract.pyairbyte import extract_shopify
     from spoon.settings import Settings
 
     fake = shop.fake

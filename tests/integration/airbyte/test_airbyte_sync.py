@@ -11,11 +11,11 @@ from typing import Any
 import pytest
 from typer.testing import CliRunner
 
-from spoon.airbyte import connection_id
-from spoon.airbyte.cli import app
-from spoon.airbyte.client import AirbyteError
-from spoon.airbyte.sync import trigger_and_wait
+from spoon.extract.airbyte import connection_id
+from spoon.extract.airbyte.client import AirbyteError
+from spoon.extract.airbyte.sync import trigger_and_wait
 from spoon.settings import load_settings, repo_path
+from spoon.setup.airbyte.cli import app
 
 
 @pytest.fixture()

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from spoon.errors import SettingsError, SpoonError
-from spoon.orchestration import config, tasks
+from spoon.orchestrate import config, tasks
 from spoon.settings import load_settings
 
 

@@ -12,7 +12,9 @@ from typing import Any
 import duckdb
 import pytest
 
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+from spoon.metrics import CORE_MONEY_COLUMNS
+
+MONEY = CORE_MONEY_COLUMNS
 
 
 def marts(db: Path) -> dict[str, list[tuple[Any, ...]]]:
@@ -108,7 +110,7 @@ def test_a_failing_shop_fails_its_own_task_and_says_which_shop(
 ) -> None:
     """Two shops, the EU shop's lake holds another demo shop: its extract task fails, the
     US shop's succeeds, nothing downstream runs (no dbt: this run costs seconds)."""
-    from spoon.pipeline import extract
+    from spoon.orchestrate.steps import extract
     from spoon.settings import load_settings
 
     lake = tmp_path / "lake"

@@ -19,10 +19,10 @@ HEAVY = (
     "airbyte_api",
     "streamlit",
     "s3fs",
-    "spoon.pipeline",
-    "spoon.loader",
-    "spoon.transform",
-    "spoon.demo",
+    "spoon.orchestrate.steps",
+    "spoon.load.loader",
+    "spoon.transform.runner",
+    "spoon.extract.demo",
 )
 
 
@@ -48,7 +48,7 @@ def test_dag_parses_well_under_two_seconds(parsed: dict[str, Any]) -> None:
 
 def test_dag_file_imports_nothing_heavy(parsed: dict[str, Any]) -> None:
     new = parsed["new_modules"]
-    assert any(m.startswith("spoon.orchestration") for m in new)  # the probe sees the DAG
+    assert any(m.startswith("spoon.orchestrate") for m in new)  # the probe sees the DAG
     heavy = sorted(m for m in new for h in HEAVY if m == h or m.startswith(h + "."))
     assert heavy == [], f"move these imports into the task functions: {heavy}"
 
@@ -71,7 +71,7 @@ def test_run_policy(parsed: dict[str, Any]) -> None:
     assert dag["dagrun_timeout_s"] and dag["dagrun_timeout_s"] > 0
     assert dag["owner"] == "data-team"
     assert {"shopify", "nightly"} <= set(dag["tags"])
-    assert dag["on_failure_callback"] == ["spoon.orchestration.notify.run_failed"]
+    assert dag["on_failure_callback"] == ["spoon.orchestrate.notify.run_failed"]
 
 
 def test_every_task_retries_with_backoff_and_notifies(parsed: dict[str, Any]) -> None:
@@ -83,7 +83,7 @@ def test_every_task_retries_with_backoff_and_notifies(parsed: dict[str, Any]) ->
         assert task["retry_exponential_backoff"] > 1, task_id
         assert task["retry_delay_s"] == 300, task_id
         assert task["max_retry_delay_s"] == 3600, task_id
-        assert task["on_failure_callback"] == ["spoon.orchestration.notify.task_failed"], task_id
+        assert task["on_failure_callback"] == ["spoon.orchestrate.notify.task_failed"], task_id
 
 
 def test_embedded_pipeline_order(parsed: dict[str, Any]) -> None:

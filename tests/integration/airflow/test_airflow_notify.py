@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from spoon.orchestration import notify
+from spoon.orchestrate import notify
 from spoon.settings import load_settings
 
 

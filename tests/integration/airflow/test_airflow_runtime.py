@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from spoon.errors import SettingsError
-from spoon.orchestration import runtime
+from spoon.orchestrate import runtime
 from spoon.settings import load_settings
 
 STRONG = "correct-horse-battery-staple"

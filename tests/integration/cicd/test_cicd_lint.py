@@ -139,28 +139,25 @@ def test_pre_commit_runs_the_same_checks_offline(lint_repo: Path) -> None:
     rel, bad, good = CASES["ruff"]
     path = lint_repo / rel
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(bad)
-    subprocess.run(["git", "add", "-A"], cwd=lint_repo, check=True)
-    out = subprocess.run(
-        [pre_commit, "run", "--files", rel, ".pre-commit-config.yaml"],
-        cwd=lint_repo,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+
+    def stage_and_run(text: str) -> subprocess.CompletedProcess[str]:
+        """Write `text` to the file, stage everything, run pre-commit on the file."""
+        path.write_text(text)
+        subprocess.run(["git", "add", "-A"], cwd=lint_repo, check=True)
+        return subprocess.run(
+            [pre_commit, "run", "--files", rel, ".pre-commit-config.yaml"],
+            cwd=lint_repo,
+            env=env,
+            capture_output=True,
+            text=True,
+        )
+
+    out = stage_and_run(bad)
     assert out.returncode == 1, out.stdout + out.stderr
     assert "ruff (lint)" in out.stdout and "Failed" in out.stdout
     assert "F401" in out.stdout  # `os` imported but unused
 
-    path.write_text(good)
-    subprocess.run(["git", "add", "-A"], cwd=lint_repo, check=True)
-    out = subprocess.run(
-        [pre_commit, "run", "--files", rel, ".pre-commit-config.yaml"],
-        cwd=lint_repo,
-        env=env,
-        capture_output=True,
-        text=True,
-    )
+    out = stage_and_run(good)
     assert out.returncode == 0, out.stdout + out.stderr
 
 

@@ -13,10 +13,11 @@ import re
 import shutil
 from collections import deque
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support.dbt_project import DbtProject, copy_project
+from support.rawshop.raw import load_duckdb
 
 pytestmark = pytest.mark.slow
 
@@ -65,7 +66,7 @@ def pick_model(manifest: dict[str, Any]) -> str:
     return min(with_children, key=lambda m: (len(model_descendants(manifest, m)), m))
 
 
-def relations(project: Any, schema_like: str) -> set[tuple[str, str]]:
+def relations(project: DbtProject, schema_like: str) -> set[tuple[str, str]]:
     rows = project.query(
         "select table_schema, table_name from information_schema.tables "
         f"where table_schema like '{schema_like}'"
@@ -73,11 +74,9 @@ def relations(project: Any, schema_like: str) -> set[tuple[str, str]]:
     return {(s, t) for s, t in rows}
 
 
-def test_slim_ci_builds_only_the_changed_model_and_its_children(
-    tmp_path: Path, cicd: SimpleNamespace
-) -> None:
-    project = cicd.copy_project(tmp_path)
-    cicd.load_raw(project.warehouse, [0, 1])
+def test_slim_ci_builds_only_the_changed_model_and_its_children(tmp_path: Path) -> None:
+    project = copy_project(tmp_path)
+    load_duckdb(project.warehouse, [0, 1])
 
     # 1. production: a full build; its manifest becomes the state CI compares against
     project.dbt("build", *NO_UNIT_TESTS, target="prod", target_path="target-prod")

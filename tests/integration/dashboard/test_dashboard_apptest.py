@@ -6,10 +6,12 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
 from streamlit.testing.v1 import AppTest
+from support import fixture_marts
+from support.dashboard import APP, PAGES
+from support.duck import copy_warehouse, execute, query
 
 TIMEOUT = 120
 
@@ -20,8 +22,14 @@ def warehouse(request: pytest.FixtureRequest) -> Path:
     return request.getfixturevalue(f"{request.param}_warehouse")
 
 
-def run_app(dash: SimpleNamespace) -> AppTest:
-    at = AppTest.from_file(str(dash.APP), default_timeout=TIMEOUT)
+@pytest.fixture()
+def fixture_copy(fixture_warehouse: Path, tmp_path: Path) -> Path:
+    """A copy of the fixture marts' warehouse that the test may change."""
+    return copy_warehouse(fixture_warehouse, tmp_path / "copy")
+
+
+def run_app() -> AppTest:
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT)
     at.run()
     return at
 
@@ -31,15 +39,15 @@ def assert_clean(at: AppTest, where: str) -> None:
     assert not at.error, f"{where}: {[e.value for e in at.error]}"
 
 
-def expected_kpis(dash: SimpleNamespace, db: Path, start: date, end: date) -> dict[str, str]:
+def expected_kpis(db: Path, start: date, end: date) -> dict[str, str]:
     """The header figures computed straight from the marts, formatted like the dashboard."""
     rng = f"between date '{start}' and date '{end}'"
-    orders, net, total = dash.query(
+    orders, net, total = query(
         db,
         "select coalesce(sum(orders), 0), coalesce(sum(net_sales), 0), "
         f"coalesce(sum(total_sales), 0) from marts.rpt_daily_sales where date_day {rng}",
     )[0]
-    value, customers, returning = dash.query(
+    value, customers, returning = query(
         db,
         "with firsts as (select customer_id, min(order_date) as first_day "
         "from marts.fct_orders group by 1) "
@@ -70,19 +78,17 @@ def shown_kpis(at: AppTest) -> dict[str, str]:
     return {m.label: m.value for m in at.metric}
 
 
-def bounds(dash: SimpleNamespace, db: Path) -> tuple[date, date]:
-    return dash.query(db, "select min(date_day), max(date_day) from marts.rpt_daily_sales")[0]
+def bounds(db: Path) -> tuple[date, date]:
+    return query(db, "select min(date_day), max(date_day) from marts.rpt_daily_sales")[0]
 
 
-def test_every_page_renders(
-    dash: SimpleNamespace, warehouse: Path, use_warehouse: Callable[[Path], Path]
-) -> None:
+def test_every_page_renders(warehouse: Path, use_warehouse: Callable[[Path], Path]) -> None:
     use_warehouse(warehouse)
-    at = run_app(dash)
+    at = run_app()
     assert_clean(at, "overview")
     assert at.title[0].value == "Sales overview"
     assert len(at.dataframe) == 1  # the Shopify breakdown
-    for page in dash.PAGES[1:]:
+    for page in PAGES[1:]:
         at.switch_page(f"views/{page}.py")
         at.run()
         assert_clean(at, page)
@@ -91,34 +97,34 @@ def test_every_page_renders(
 
 
 def test_kpis_equal_the_marts_for_the_default_period(
-    dash: SimpleNamespace, warehouse: Path, use_warehouse: Callable[[Path], Path]
+    warehouse: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
     use_warehouse(warehouse)
-    first, last = bounds(dash, warehouse)
+    first, last = bounds(warehouse)
     start = max(first, last - timedelta(days=89))  # the default: last 90 days with data
-    at = run_app(dash)
+    at = run_app()
     assert_clean(at, "overview")
-    assert shown_kpis(at) == expected_kpis(dash, warehouse, start, last)
+    assert shown_kpis(at) == expected_kpis(warehouse, start, last)
 
 
 def test_kpis_follow_the_date_filter(
-    dash: SimpleNamespace, warehouse: Path, use_warehouse: Callable[[Path], Path]
+    warehouse: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
     use_warehouse(warehouse)
-    first, last = bounds(dash, warehouse)
-    at = run_app(dash)
+    first, last = bounds(warehouse)
+    at = run_app()
     at.sidebar.selectbox(key="preset").select("All time").run()
     assert_clean(at, "all time")
-    assert shown_kpis(at) == expected_kpis(dash, warehouse, first, last)
+    assert shown_kpis(at) == expected_kpis(warehouse, first, last)
     assert not any(m.delta for m in at.metric)  # nothing before all time
 
     at.sidebar.selectbox(key="preset").select("Custom range").run()
     start, end = first + timedelta(days=20), first + timedelta(days=50)
     at.sidebar.date_input(key="custom_range").set_value((start, end)).run()
     assert_clean(at, "custom range")
-    assert shown_kpis(at) == expected_kpis(dash, warehouse, start, end)
+    assert shown_kpis(at) == expected_kpis(warehouse, start, end)
     # the change is vs the 31 days before
-    prev = expected_kpis(dash, warehouse, start - timedelta(days=31), start - timedelta(days=1))
+    prev = expected_kpis(warehouse, start - timedelta(days=31), start - timedelta(days=1))
     now = Decimal(shown_kpis(at)["Orders"].replace(",", ""))
     before = Decimal(prev["Orders"].replace(",", ""))
     delta = {m.label: m.delta for m in at.metric}["Orders"]
@@ -126,36 +132,30 @@ def test_kpis_follow_the_date_filter(
 
 
 def test_freshness_line_shows_the_last_load(
-    dash: SimpleNamespace, fixture_warehouse: Path, use_warehouse: Callable[[Path], Path]
+    fixture_warehouse: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
     use_warehouse(fixture_warehouse)
-    at = run_app(dash)
+    at = run_app()
     captions = " ".join(c.value for c in at.sidebar.caption)
-    last = dash.fixture_marts.LAST_LOAD
+    last = fixture_marts.LAST_LOAD
     assert f"Last successful load: {last:%Y-%m-%d %H:%M} UTC" in captions
 
 
 def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
-    dash: SimpleNamespace,
-    fixture_warehouse: Path,
-    tmp_path: Path,
-    use_warehouse: Callable[[Path], Path],
+    fixture_copy: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
-    import duckdb
-
-    db = dash.copy_warehouse(fixture_warehouse, tmp_path / "stale")
-    with duckdb.connect(str(db)) as con:
-        con.execute("create schema audit")
-        con.execute(
-            "create table audit.dbt_build_log as select * from (values "
-            "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
-            "'success', 80, 0, 0), "
-            "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
-            "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
-            "finished_at, status, nodes, errors, skipped)"
-        )
-    use_warehouse(db)
-    at = run_app(dash)
+    execute(
+        fixture_copy,
+        "create schema audit",
+        "create table audit.dbt_build_log as select * from (values "
+        "('a', 'build', 'dev', timestamp '2026-01-15 06:00', timestamp '2026-01-15 06:12', "
+        "'success', 80, 0, 0), "
+        "('b', 'build', 'dev', timestamp '2026-01-16 06:00', timestamp '2026-01-16 06:20', "
+        "'error', 80, 1, 12)) as t(invocation_id, command, target_name, started_at, "
+        "finished_at, status, nodes, errors, skipped)",
+    )
+    use_warehouse(fixture_copy)
+    at = run_app()
     assert_clean(at, "stale marts")
     warnings = [w.value for w in at.sidebar.warning]
     assert warnings == [
@@ -165,55 +165,48 @@ def test_a_failed_build_after_the_last_success_warns_the_marts_are_stale(
 
 
 def test_no_warehouse_says_how_to_build_one(
-    dash: SimpleNamespace, tmp_path: Path, use_warehouse: Callable[[Path], Path]
+    tmp_path: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
     use_warehouse(tmp_path / "nothing-here.duckdb")
-    at = run_app(dash)
+    at = run_app()
     assert not at.exception
     assert any("make demo" in i.value for i in at.info)
     assert not (tmp_path / "nothing-here.duckdb").exists()  # read-only: nothing created
 
 
 def test_empty_marts_show_an_empty_state(
-    dash: SimpleNamespace,
-    fixture_warehouse: Path,
-    tmp_path: Path,
-    use_warehouse: Callable[[Path], Path],
+    fixture_copy: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
-    import duckdb
-
-    db = dash.copy_warehouse(fixture_warehouse, tmp_path / "empty")
-    with duckdb.connect(str(db)) as con:
-        con.execute("delete from marts.rpt_daily_sales")
-    use_warehouse(db)
-    at = run_app(dash)
+    execute(fixture_copy, "delete from marts.rpt_daily_sales")
+    use_warehouse(fixture_copy)
+    at = run_app()
     assert not at.exception
     assert any("no sales yet" in i.value for i in at.info)
 
 
 def test_unreadable_warehouse_is_a_friendly_error(
-    dash: SimpleNamespace, tmp_path: Path, use_warehouse: Callable[[Path], Path]
+    tmp_path: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
     bad = tmp_path / "broken.duckdb"
     bad.write_bytes(b"this is not a duckdb file" * 100)
     use_warehouse(bad)
-    at = run_app(dash)
+    at = run_app()
     assert not at.exception
     assert at.error and "cannot read the marts" in at.error[0].value
 
 
 def test_the_shopify_check_counts_the_orders_that_differ(
-    dash: SimpleNamespace, warehouse: Path, use_warehouse: Callable[[Path], Path]
+    warehouse: Path, use_warehouse: Callable[[Path], Path]
 ) -> None:
     """The overview's badge and the check page show what rpt_order_reconciliation holds."""
     use_warehouse(warehouse)
-    ((orders, differing, rows),) = dash.query(
+    ((orders, differing, rows),) = query(
         warehouse,
         "select count(distinct order_id), "
         "count(distinct case when status = 'differs' then order_id end), "
         "count(case when status = 'differs' then 1 end) from marts.rpt_order_reconciliation",
     )
-    at = run_app(dash)
+    at = run_app()
     assert_clean(at, "overview")
     text = " ".join(m.value for m in at.markdown)
     if differing:
@@ -229,11 +222,11 @@ def test_the_shopify_check_counts_the_orders_that_differ(
     assert len(table) == rows if differing else at.success
 
 
-def test_the_fixture_has_orders_that_differ(dash: SimpleNamespace, fixture_warehouse: Path) -> None:
+def test_the_fixture_has_orders_that_differ(fixture_warehouse: Path) -> None:
     """So that the test above sees both the warning and the all-clear."""
-    ((differing,),) = dash.query(
+    ((differing,),) = query(
         fixture_warehouse,
         "select count(distinct order_id) from marts.rpt_order_reconciliation "
         "where status = 'differs'",
     )
-    assert differing == len(dash.fixture_marts.DIFFERING_ORDERS)
+    assert differing == len(fixture_marts.DIFFERING_ORDERS)

@@ -13,7 +13,6 @@ from __future__ import annotations
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import tempfile
 import urllib.request
@@ -21,9 +20,11 @@ from collections.abc import Iterator
 from datetime import timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from support.duck import query
+from support.paths import REPO, SPOON
+from support.ports import free_port
 
 pytestmark = pytest.mark.slow
 
@@ -77,19 +78,13 @@ def _wait_http(url: str, proc: subprocess.Popen[bytes], attempts: int = 600) -> 
     raise AssertionError(f"the dashboard never answered on {url}")
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(params=["fixture", "demo"])
 def warehouse(request: pytest.FixtureRequest) -> Path:
     return request.getfixturevalue(f"{request.param}_warehouse")
 
 
 @pytest.fixture()
-def dashboard_url(warehouse: Path, tmp_path: Path, dash: SimpleNamespace) -> Iterator[str]:
+def dashboard_url(warehouse: Path, tmp_path: Path) -> Iterator[str]:
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith("SPOON_")}
     env.update(
@@ -99,9 +94,9 @@ def dashboard_url(warehouse: Path, tmp_path: Path, dash: SimpleNamespace) -> Ite
     )
     log = (tmp_path / "dashboard.log").open("wb")
     proc = subprocess.Popen(
-        [dash.SPOON, "dashboard", "--port", str(port)],
+        [SPOON, "dashboard", "--port", str(port)],
         env=env,
-        cwd=dash.REPO,
+        cwd=REPO,
         stdout=log,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -121,18 +116,18 @@ def dashboard_url(warehouse: Path, tmp_path: Path, dash: SimpleNamespace) -> Ite
 
 
 def test_dashboard_in_a_real_browser(
-    dashboard_url: str, warehouse: Path, dash: SimpleNamespace, request: pytest.FixtureRequest
+    dashboard_url: str, warehouse: Path, request: pytest.FixtureRequest
 ) -> None:
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
     from selenium.webdriver.support.ui import WebDriverWait
 
     chromium, driver_path = _browser()
-    first, last = dash.query(
+    first, last = query(
         warehouse, "select min(date_day), max(date_day) from marts.rpt_daily_sales"
     )[0]
     start = max(first, last - timedelta(days=89))
-    (net,) = dash.query(
+    (net,) = query(
         warehouse,
         "select coalesce(sum(net_sales), 0) from marts.rpt_daily_sales "
         f"where date_day between date '{start}' and date '{last}'",
@@ -146,7 +141,7 @@ def test_dashboard_in_a_real_browser(
         options.add_argument(flag)
     os.environ.setdefault("SE_OFFLINE", "true")  # never let Selenium Manager download
     browser = webdriver.Chrome(options=options, service=Service(executable_path=driver_path))
-    artifacts = dash.REPO / "test-artifacts"
+    artifacts = REPO / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     kind = request.node.callspec.params["warehouse"]
     shot = artifacts / f"dashboard-{kind}.png"
@@ -175,8 +170,6 @@ def test_dashboard_in_a_real_browser(
         shutil.rmtree(profile, ignore_errors=True)
     assert shot.stat().st_size > 10_000
     if SCREENSHOT_TO and kind == SCREENSHOT_FROM:
-        dest = (
-            Path(SCREENSHOT_TO) if Path(SCREENSHOT_TO).is_absolute() else dash.REPO / SCREENSHOT_TO
-        )
+        dest = Path(SCREENSHOT_TO) if Path(SCREENSHOT_TO).is_absolute() else REPO / SCREENSHOT_TO
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(shot, dest)

@@ -7,23 +7,14 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from support.duck import copy_warehouse
+from support.fixture_marts import SALES_MARTS
 
-from spoon.docs import docs_server, generate_static_docs
 from spoon.errors import SpoonError
 from spoon.settings import load_settings
+from spoon.transform.docs import docs_server, generate_static_docs
 
-MARTS = (
-    "fct_sales",
-    "fct_orders",
-    "dim_customers",
-    "dim_products",
-    "dim_dates",
-    "rpt_daily_sales",
-    "rpt_sales_by_geo",
-    "rpt_top_customers",
-    "rpt_customer_cohorts",
-    "rpt_growth",
-)
+MARTS = (*SALES_MARTS, "dim_dates")
 
 pytestmark = pytest.mark.slow
 
@@ -34,8 +25,7 @@ def warehouse(request: pytest.FixtureRequest, tmp_path: Path) -> Path:
     if request.param == "empty":
         return tmp_path / "empty.duckdb"
     src: Path = request.getfixturevalue("demo_warehouse")
-    dash = request.getfixturevalue("dash")
-    return dash.copy_warehouse(src, tmp_path / "demo")  # dbt opens it read-write
+    return copy_warehouse(src, tmp_path / "demo")  # dbt opens it read-write
 
 
 def test_static_docs_hold_every_mart(

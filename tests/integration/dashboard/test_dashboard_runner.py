@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import subprocess
-from types import SimpleNamespace
 
 import pytest
+from support.paths import SPOON
 
-from spoon.dashboard_runner import app_path, check, streamlit_command
+from spoon.dashboard.runner import app_path, check, streamlit_command
 from spoon.errors import SpoonError
 from spoon.settings import load_settings
 
@@ -34,9 +34,9 @@ def test_bad_port_is_refused() -> None:
         check(0, load_settings())
 
 
-def test_cli_reports_a_bad_port_on_one_line(dash: SimpleNamespace) -> None:
+def test_cli_reports_a_bad_port_on_one_line() -> None:
     out = subprocess.run(
-        [dash.SPOON, "dashboard", "--port", "70000"], capture_output=True, text=True, timeout=60
+        [SPOON, "dashboard", "--port", "70000"], capture_output=True, text=True, timeout=60
     )
     assert out.returncode != 0
     assert "out of range" in out.stderr and len(out.stderr.strip().splitlines()) == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from spoon.reporting.cache import QueryCache, data_version
+from spoon.dashboard.cache import QueryCache, data_version
 from spoon.settings import load_settings
 
 

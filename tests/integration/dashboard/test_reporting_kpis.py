@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from spoon.reporting.kpis import (
+from spoon.dashboard.kpis import (
     MONEY_COLUMNS,
     Kpi,
     Period,

@@ -8,15 +8,16 @@ import sys
 from datetime import date, datetime, timedelta
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 
 import pytest
+from support import fixture_marts
+from support.duck import copy_warehouse, query
 
-from spoon.reporting import queries
-from spoon.reporting.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
-from spoon.reporting.geo import split_geo, state_name
-from spoon.reporting.kpis import MONEY_COLUMNS, Period
-from spoon.reporting.service import Reporter
+from spoon.dashboard import queries
+from spoon.dashboard.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
+from spoon.dashboard.geo import split_geo, state_name
+from spoon.dashboard.kpis import MONEY_COLUMNS, Period
+from spoon.dashboard.service import Reporter
 
 
 @pytest.fixture()
@@ -31,8 +32,8 @@ def period(db: DuckDBBackend) -> Period:
     return Period(bounds.start + timedelta(days=100), bounds.start + timedelta(days=190))
 
 
-def one(dash: SimpleNamespace, path: Path, sql: str) -> tuple:
-    return dash.query(path, sql)[0]
+def one(path: Path, sql: str) -> tuple:
+    return query(path, sql)[0]
 
 
 def rng(p: Period) -> str:
@@ -40,11 +41,10 @@ def rng(p: Period) -> str:
 
 
 def test_totals_equal_the_daily_report_and_the_orders(
-    db: DuckDBBackend, period: Period, dash: SimpleNamespace, fixture_warehouse: Path
+    db: DuckDBBackend, period: Period, fixture_warehouse: Path
 ) -> None:
     t = queries.period_totals(db, period)
     sums = one(
-        dash,
         fixture_warehouse,
         f"select sum(orders), {', '.join(f'sum({c})' for c in MONEY_COLUMNS)} "
         f"from marts.rpt_daily_sales where date_day {rng(period)}",
@@ -52,7 +52,6 @@ def test_totals_equal_the_daily_report_and_the_orders(
     assert t.orders == sums[0]
     assert [t.money[c] for c in MONEY_COLUMNS] == list(sums[1:])
     (orders,) = one(
-        dash,
         fixture_warehouse,
         f"select count(*) from marts.fct_orders where order_date {rng(period)}",
     )
@@ -89,10 +88,9 @@ def test_bad_inputs_are_refused(db: DuckDBBackend, period: Period) -> None:
 
 
 def test_geography_all_time_and_in_a_period(
-    db: DuckDBBackend, period: Period, dash: SimpleNamespace, fixture_warehouse: Path
+    db: DuckDBBackend, period: Period, fixture_warehouse: Path
 ) -> None:
     net_all, net_period = one(
-        dash,
         fixture_warehouse,
         "select sum(net_sales), sum(case when order_date "
         f"{rng(period)} then net_sales end) from marts.fct_orders",
@@ -115,16 +113,13 @@ def test_state_names_from_names_or_codes() -> None:
     assert state_name("Ontario") is None
 
 
-def test_top_customers(
-    db: DuckDBBackend, period: Period, dash: SimpleNamespace, fixture_warehouse: Path
-) -> None:
+def test_top_customers(db: DuckDBBackend, period: Period, fixture_warehouse: Path) -> None:
     top = queries.top_customers(db, None, limit=5).dicts()
     assert [r["rank"] for r in top] == sorted(r["rank"] for r in top)
-    (best,) = one(dash, fixture_warehouse, "select max(net_sales) from marts.dim_customers")
+    (best,) = one(fixture_warehouse, "select max(net_sales) from marts.dim_customers")
     assert top[0]["net_sales"] == best
     in_period = queries.top_customers(db, period, limit=3).dicts()
     (best_in_period,) = one(
-        dash,
         fixture_warehouse,
         "select max(s) from (select sum(net_sales) s from marts.fct_orders "
         f"where order_date {rng(period)} group by customer_id)",
@@ -134,11 +129,10 @@ def test_top_customers(
 
 @pytest.mark.parametrize("level", ["product", "variant"])
 def test_product_leaderboard_covers_every_product_sale(
-    db: DuckDBBackend, period: Period, level: str, dash: SimpleNamespace, fixture_warehouse: Path
+    db: DuckDBBackend, period: Period, level: str, fixture_warehouse: Path
 ) -> None:
     board = queries.product_leaderboard(db, period, level, limit=1000)  # type: ignore[arg-type]
     net, units = one(
-        dash,
         fixture_warehouse,
         "select sum(net_sales), sum(case when event_type = 'sale' then quantity end) "
         f"from marts.fct_sales where product_id is not null and event_date {rng(period)}",
@@ -164,10 +158,10 @@ def test_cohorts_and_growth(db: DuckDBBackend, period: Period) -> None:
 
 
 def test_freshness_from_the_load_history_run_results_and_refresh_file(
-    db: DuckDBBackend, tmp_path: Path, dash: SimpleNamespace
+    db: DuckDBBackend, tmp_path: Path
 ) -> None:
     fresh = queries.freshness(db)
-    assert fresh.last_load == dash.fixture_marts.LAST_LOAD  # the quarantined file is later
+    assert fresh.last_load == fixture_marts.LAST_LOAD  # the quarantined file is later
     assert fresh.last_build is None and "last build: unknown" in fresh.line()
 
     results = tmp_path / "run_results.json"
@@ -215,9 +209,9 @@ def log_builds(path: Path, *builds: tuple[str, str]) -> None:
 
 
 def test_freshness_from_the_warehouse_build_log_stale_after_a_failed_build(
-    fixture_warehouse: Path, tmp_path: Path, dash: SimpleNamespace
+    fixture_warehouse: Path, tmp_path: Path
 ) -> None:
-    path = dash.copy_warehouse(fixture_warehouse, tmp_path / "logged")
+    path = copy_warehouse(fixture_warehouse, tmp_path / "logged")
     # the checkout's run_results.json (another warehouse's build) no longer counts
     results = tmp_path / "run_results.json"
     results.write_text(
@@ -251,11 +245,11 @@ def test_freshness_from_the_warehouse_build_log_stale_after_a_failed_build(
 
 
 def test_reporter_caches_until_the_warehouse_changes(
-    fixture_warehouse: Path, tmp_path: Path, dash: SimpleNamespace
+    fixture_warehouse: Path, tmp_path: Path
 ) -> None:
     from spoon.settings import load_settings
 
-    path = dash.copy_warehouse(fixture_warehouse, tmp_path / "copy")
+    path = copy_warehouse(fixture_warehouse, tmp_path / "copy")
     reporter = Reporter.from_settings(
         load_settings(duckdb_path=path, dashboard_refresh_file=tmp_path / "r.json")
     )
@@ -286,8 +280,8 @@ def test_marts_not_built_yet(tmp_path: Path) -> None:
         queries.date_bounds(DuckDBBackend(path))
 
 
-def test_a_locked_warehouse_reports_busy(tmp_path: Path, dash: SimpleNamespace) -> None:
-    path = dash.copy_warehouse(dash.fixture_marts.build_fixture_warehouse(
+def test_a_locked_warehouse_reports_busy(tmp_path: Path) -> None:
+    path = copy_warehouse(fixture_marts.build_fixture_warehouse(
         tmp_path / "src" / "w.duckdb", orders=20), tmp_path / "locked")  # fmt: skip
     holder = subprocess.Popen(
         [sys.executable, "-c",
@@ -306,20 +300,17 @@ def test_a_locked_warehouse_reports_busy(tmp_path: Path, dash: SimpleNamespace) 
     assert DuckDBBackend(path).query("select 1 as x").first() == {"x": 1}
 
 
-def test_reconciliation_counts_orders_not_rows(
-    db: DuckDBBackend, dash: SimpleNamespace, fixture_warehouse: Path
-) -> None:
+def test_reconciliation_counts_orders_not_rows(db: DuckDBBackend, fixture_warehouse: Path) -> None:
     recon = queries.reconciliation(db)
     assert recon is not None
     (orders, cancelled) = one(
-        dash,
         fixture_warehouse,
         "select count(*), count(case when is_cancelled then 1 end) from marts.fct_orders",
     )
-    differing = dash.fixture_marts.DIFFERING_ORDERS
+    differing = fixture_marts.DIFFERING_ORDERS
     assert recon.differs == len(differing) and recon.orders == orders
     assert recon.not_comparable == cancelled - sum(
-        1 for (c,) in dash.query(
+        1 for (c,) in query(
             fixture_warehouse,
             f"select is_cancelled from marts.fct_orders where order_id in {tuple(differing)}",
         ) if c

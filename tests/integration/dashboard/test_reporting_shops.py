@@ -7,16 +7,17 @@ from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from pathlib import Path
-from types import SimpleNamespace
 
 import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
+from support.dashboard import APP
+from support.fixture_marts import build_fixture_warehouse
 
-from spoon.reporting import queries
-from spoon.reporting.backends import DuckDBBackend
-from spoon.reporting.kpis import MONEY_COLUMNS, Period
-from spoon.reporting.service import Reporter
+from spoon.dashboard import queries
+from spoon.dashboard.backends import DuckDBBackend
+from spoon.dashboard.kpis import MONEY_COLUMNS, Period
+from spoon.dashboard.service import Reporter
 
 #: shop -> (fixture seed, currency): two USD shops whose ids collide, and a EUR shop
 SHOPS = {"shop_a": (3, "USD"), "shop_b": (4, "USD"), "shop_c": (5, "EUR")}
@@ -26,21 +27,10 @@ SHOPS = {"shop_a": (3, "USD"), "shop_b": (4, "USD"), "shop_c": (5, "EUR")}
 def shops_warehouse(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """One fixture warehouse per shop, and `all`: their marts in one warehouse, each row
     with its `shop` (as the marts of contract 4 carry it)."""
-    from importlib import util
-
-    spec = util.spec_from_file_location(
-        "_shops_fixture_marts", Path(__file__).with_name("fixture_marts.py")
-    )
-    assert spec and spec.loader
-    fm = util.module_from_spec(spec)
-    import sys
-
-    sys.modules[spec.name] = fm
-    spec.loader.exec_module(fm)
     root = tmp_path_factory.mktemp("shops")
     paths: dict[str, Path] = {}
     for shop, (seed, currency) in SHOPS.items():
-        path = fm.build_fixture_warehouse(root / f"{shop}.duckdb", orders=300, seed=seed)
+        path = build_fixture_warehouse(root / f"{shop}.duckdb", orders=300, seed=seed)
         with duckdb.connect(str(path)) as con:
             con.execute("update marts.fct_orders set currency = ?", [currency])
         paths[shop] = path
@@ -151,12 +141,11 @@ def test_shop_handles_are_checked_before_they_reach_sql() -> None:
 
 
 def test_the_app_shows_the_picked_shop_in_its_currency(
-    dash: SimpleNamespace,
     shops_warehouse: dict[str, Path],
     use_warehouse: Callable[[Path], Path],
 ) -> None:
     use_warehouse(shops_warehouse["all"])
-    at = AppTest.from_file(str(dash.APP), default_timeout=120)
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     assert not at.exception and not at.error
     picker = at.sidebar.selectbox(key="shop")

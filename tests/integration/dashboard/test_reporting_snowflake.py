@@ -14,28 +14,18 @@ from typing import Any
 import duckdb
 import pytest
 from pydantic import SecretStr
+from support.dashboard import APP
+from support.fixture_marts import SALES_MARTS
 
-from spoon.reporting import queries
-from spoon.reporting.backends import (
+from spoon.dashboard import queries
+from spoon.dashboard.backends import (
     DuckDBBackend,
     ReportingError,
     SnowflakeBackend,
     reporter_connect_args,
 )
-from spoon.reporting.kpis import Period
+from spoon.dashboard.kpis import Period
 from spoon.settings import Settings, load_settings
-
-TABLES = (
-    "fct_sales",
-    "fct_orders",
-    "dim_customers",
-    "dim_products",
-    "rpt_daily_sales",
-    "rpt_sales_by_geo",
-    "rpt_top_customers",
-    "rpt_customer_cohorts",
-    "rpt_growth",
-)
 
 
 def _type(duck_type: str) -> str:
@@ -52,21 +42,27 @@ def _type(duck_type: str) -> str:
     }[t]
 
 
-@pytest.fixture(scope="module")
-def reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def _write_key(path: Path, passphrase: str | None = None) -> Path:
+    """A new RSA key at `path` as `spoon bootstrap keygen` writes it (PKCS#8 PEM), encrypted
+    with `passphrase` if one is given."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path = tmp_path_factory.mktemp("keys") / "SPOON_REPORTER_DEV.p8"
+    encryption = (
+        serialization.BestAvailableEncryption(passphrase.encode())
+        if passphrase
+        else serialization.NoEncryption()
+    )
     path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.NoEncryption(),
-        )
+        key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
     )
     return path
+
+
+@pytest.fixture(scope="module")
+def reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _write_key(tmp_path_factory.mktemp("keys") / "SPOON_REPORTER_DEV.p8")
 
 
 @pytest.fixture(scope="module")
@@ -87,7 +83,7 @@ def fakesnow_marts(fixture_warehouse: Path) -> Iterator[dict[str, Any]]:
         cur.execute("create database if not exists ANALYTICS_DEV")
         cur.execute("create schema if not exists ANALYTICS_DEV.MARTS")
         with duckdb.connect(str(fixture_warehouse), read_only=True) as src:
-            for table in TABLES:
+            for table in SALES_MARTS:
                 rel = src.sql(f"select * from marts.{table} limit 0")
                 cols = ", ".join(
                     f"{name} {_type(str(t))}"
@@ -98,7 +94,7 @@ def fakesnow_marts(fixture_warehouse: Path) -> Iterator[dict[str, Any]]:
         duck = sys.modules["fakesnow.server"].shared_fs.duck_conn
         duck.execute(f"attach '{fixture_warehouse}' as fixture_src (read_only)")
         try:
-            for table in TABLES:
+            for table in SALES_MARTS:
                 target = f"analytics_dev.marts.{table}"
                 duck.execute(f"insert into {target} select * from fixture_src.marts.{table}")
         finally:
@@ -177,18 +173,7 @@ PASSPHRASE = "correct horse battery staple"
 @pytest.fixture(scope="module")
 def encrypted_reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The reporter's key as `spoon bootstrap keygen` writes it with a passphrase."""
-    from cryptography.hazmat.primitives import serialization
-    from cryptography.hazmat.primitives.asymmetric import rsa
-
-    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    path = tmp_path_factory.mktemp("enc-keys") / "SPOON_REPORTER_DEV.p8"
-    path.write_bytes(
-        key.private_bytes(
-            serialization.Encoding.PEM,
-            serialization.PrivateFormat.PKCS8,
-            serialization.BestAvailableEncryption(PASSPHRASE.encode()),
-        )
-    )
+    path = _write_key(tmp_path_factory.mktemp("enc-keys") / "SPOON_REPORTER_DEV.p8", PASSPHRASE)
     assert b"ENCRYPTED PRIVATE KEY" in path.read_bytes()
     return path
 
@@ -196,7 +181,6 @@ def encrypted_reporter_key(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
     fakesnow_marts: dict[str, Any],
     encrypted_reporter_key: Path,
-    dash: Any,
     monkeypatch: pytest.MonkeyPatch,
     tmp_path: Path,
 ) -> None:
@@ -216,7 +200,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
         "SPOON_DBT_PROJECT_DIR": str(tmp_path / "dbt"),
     }.items():
         monkeypatch.setenv(name, value)
-    at = AppTest.from_file(str(dash.APP), default_timeout=120)
+    at = AppTest.from_file(str(APP), default_timeout=120)
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
@@ -226,7 +210,7 @@ def test_dashboard_on_snowflake_with_an_encrypted_reporter_key(
 
 
 def test_settings_fingerprint_keeps_secrets_out_but_tells_them_apart() -> None:
-    from spoon.reporting.ui import settings_fingerprint
+    from spoon.dashboard.shell import settings_fingerprint
 
     a = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-1"))
     b = settings_fingerprint(load_settings(snowflake_private_key_passphrase="Sesame-2"))

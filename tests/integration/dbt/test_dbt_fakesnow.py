@@ -1,87 +1,35 @@
 """The same dbt project on Snowflake SQL: dbt-snowflake against a local fakesnow server.
 
-Three shops in one warehouse (conftest.SHOPS): the first syncs are built, then the second
+Three shops in one warehouse (support.rawshop.raw.SHOPS): the first syncs are built, then the second
 ones incrementally (delete+insert on Snowflake SQL); each shop's marts must equal the DuckDB
 build to the cent.
 """
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
-import snowflake.connector
+from support.rawshop.raw import SHOPS, load_snowflake
+from support.rawshop.runner import DbtRunner, dbt_env, query
+from support.servers import fakesnow_connection, fakesnow_server
 
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
-
-
-def _free_port() -> int:
-    import socket
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def _wait_for_port(port: int, proc: subprocess.Popen[bytes], timeout: float = 60.0) -> None:
-    import socket
-    import time
-
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"fakesnow exited with {proc.returncode}")
-        with socket.socket() as sock:
-            if sock.connect_ex(("127.0.0.1", port)) == 0:
-                return
-        time.sleep(0.2)
-    raise RuntimeError(f"fakesnow did not listen on 127.0.0.1:{port}")
+from spoon.metrics import CORE_MONEY_COLUMNS, MONEY_COLUMNS
 
 
 @pytest.fixture(scope="module")
 def fakesnow_port(tmp_path_factory: pytest.TempPathFactory) -> Iterator[int]:
-    port = _free_port()
-    log = (tmp_path_factory.mktemp("fakesnow") / "server.log").open("wb")
-    proc = subprocess.Popen(
-        [
-            str(Path(sys.executable).parent / "fakesnow"),
-            "-s",
-            "--host",
-            "127.0.0.1",
-            "-p",
-            str(port),
-        ],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    try:
-        _wait_for_port(port, proc)
+    log_path = tmp_path_factory.mktemp("fakesnow") / "server.log"
+    with log_path.open("wb") as log, fakesnow_server(log=log) as port:
         yield port
-    finally:
-        proc.terminate()
-        proc.wait(timeout=20)
-        log.close()
 
 
 def _connect(port: int, database: str | None = None) -> Any:
-    return snowflake.connector.connect(
-        user="fake",
-        password="fake",
-        account="fakesnow",
-        host="127.0.0.1",
-        port=port,
-        protocol="http",
-        database=database,
-        # a failing statement must fail the test, not be retried for minutes
-        network_timeout=60,
-        socket_timeout=60,
-    )
+    # a failing statement must fail the test, not be retried for minutes
+    return fakesnow_connection(port, database=database, network_timeout=60, socket_timeout=60)
 
 
 def _cents(value: Any) -> Decimal:
@@ -91,14 +39,14 @@ def _cents(value: Any) -> Decimal:
 
 @pytest.fixture(scope="module")
 def snow_shops(
-    fakesnow_port: int, rawshop: SimpleNamespace, tmp_path_factory: pytest.TempPathFactory
+    fakesnow_port: int, tmp_path_factory: pytest.TempPathFactory
 ) -> Callable[[str], list[tuple[Any, ...]]]:
-    """One Snowflake SQL build of the three shops (conftest.SHOPS: the hand-made shop as
+    """One Snowflake SQL build of the three shops (support.rawshop.raw.SHOPS: the hand-made shop as
     `shopify`, the tax-inclusive EU shop as `shop_eu`, the Los Angeles shop as `shop_us`):
     the first syncs built, then the second ones incrementally (delete+insert on shop and id,
     data tests included). Returns a query function on its ANALYTICS database."""
     workdir = tmp_path_factory.mktemp("dbt-fakesnow")
-    env = rawshop.dbt_env(
+    env = dbt_env(
         workdir,
         SPOON_SNOWFLAKE_HOST="127.0.0.1",
         SPOON_SNOWFLAKE_PORT=str(fakesnow_port),
@@ -106,15 +54,15 @@ def snow_shops(
         SPOON_SNOWFLAKE_DATABASE="ANALYTICS",
         SPOON_SNOWFLAKE_RAW_DATABASE="RAW",
     )
-    dbt = rawshop.DbtRunner(env, "fakesnow", workdir)
+    dbt = DbtRunner(env, "fakesnow", workdir)
     loader = _connect(fakesnow_port)
     try:
-        for shop, syncs in rawshop.SHOPS.items():
-            rawshop.load_snowflake(loader.cursor(), [0], "RAW", syncs, shop)
+        for shop, syncs in SHOPS.items():
+            load_snowflake(loader.cursor(), [0], "RAW", syncs, shop)
         dbt("run")
-        for shop, syncs in rawshop.SHOPS.items():
+        for shop, syncs in SHOPS.items():
             if len(syncs) > 1:
-                rawshop.load_snowflake(loader.cursor(), [1], "RAW", syncs, shop)
+                load_snowflake(loader.cursor(), [1], "RAW", syncs, shop)
         # fakesnow cannot run dbt unit tests (session temporary tables); DuckDB runs them
         dbt("build", "--exclude-resource-type", "unit_test")
     finally:
@@ -135,11 +83,10 @@ def snow_shops(
 def test_snowflake_sql_gives_the_same_marts_as_duckdb(
     snow_shops: Callable[[str], list[tuple[Any, ...]]],
     built_duckdb: Path,
-    rawshop: SimpleNamespace,
 ) -> None:
     """The hand-made shop (shop `shopify` of the build): the same marts as DuckDB's build of
     that shop alone, to the cent."""
-    cols = ", ".join(MONEY)
+    cols = ", ".join(CORE_MONEY_COLUMNS)
     shopify = "where shop = 'shopify'"
     snow_daily = {
         r[0]: (r[1], *(_cents(v) for v in r[2:]))
@@ -161,20 +108,20 @@ def test_snowflake_sql_gives_the_same_marts_as_duckdb(
 
     duck_daily = {
         r[0]: (r[1], *r[2:])
-        for r in rawshop.query(
+        for r in query(
             built_duckdb,
             f"select cast(date_day as varchar), orders, {cols} from marts.rpt_daily_sales",
         )
     }
     duck_orders = {
         r[0]: r[1:]
-        for r in rawshop.query(
+        for r in query(
             built_duckdb,
             f"select order_id, customer_id, customer_order_seq, {cols} from marts.fct_orders",
         )
     }
     duck_kinds = dict(
-        rawshop.query(built_duckdb, "select event_type, count(*) from marts.fct_sales group by 1")
+        query(built_duckdb, "select event_type, count(*) from marts.fct_sales group by 1")
     )
     assert len(duck_daily) == 54
     assert snow_daily == duck_daily
@@ -186,12 +133,11 @@ def test_snowflake_sql_gives_the_same_marts_as_duckdb(
 def test_snowflake_sql_gives_the_same_tax_inclusive_marts_as_duckdb(
     snow_shops: Callable[[str], list[tuple[Any, ...]]],
     built_eu_duckdb: Path,
-    rawshop: SimpleNamespace,
 ) -> None:
     """The tax-inclusive EU shop (duties, tips, the ledger read from VARIANT JSON, the duties
     totals held as JSON text; shop `shop_eu` of the build) on Snowflake SQL: the same days and
     reconciliation as DuckDB's build of that shop alone."""
-    cols = ", ".join(rawshop.MONEY_ALL)
+    cols = ", ".join(MONEY_COLUMNS)
     recon = "select compared_with, order_id, metric, status from marts.rpt_order_reconciliation"
     eu = "where shop = 'shop_eu'"
     snow_daily = {
@@ -203,7 +149,7 @@ def test_snowflake_sql_gives_the_same_tax_inclusive_marts_as_duckdb(
     snow_recon = sorted(snow_shops(f"{recon} {eu}"))
     duck_daily = {
         r[0]: (r[1], *r[2:])
-        for r in rawshop.query(
+        for r in query(
             built_eu_duckdb,
             f"select cast(date_day as varchar), orders, {cols} from marts.rpt_daily_sales",
         )
@@ -212,14 +158,13 @@ def test_snowflake_sql_gives_the_same_tax_inclusive_marts_as_duckdb(
     assert snow_daily["2025-03-10"][1:] == tuple(
         Decimal(v) for v in ("100.00", "0", "0", "100.00", "10.00", "0", "8.90", "118.90", "0")
     )
-    assert snow_recon == sorted(rawshop.query(built_eu_duckdb, recon))
+    assert snow_recon == sorted(query(built_eu_duckdb, recon))
     assert {row[3] for row in snow_recon} == {"agrees", "not comparable"}
 
 
 def test_snowflake_sql_gives_the_same_several_shops_as_duckdb(
     snow_shops: Callable[[str], list[tuple[Any, ...]]],
     built_shops: tuple[Path, Path],
-    rawshop: SimpleNamespace,
 ) -> None:
     """The three shops with colliding ids on Snowflake SQL: the shop read from each raw row's
     _file_name, keys and joins per shop, each shop's own time zone, the second syncs merged
@@ -227,7 +172,7 @@ def test_snowflake_sql_gives_the_same_several_shops_as_duckdb(
 
     def queries(text: Callable[[str], str]) -> tuple[str, str, str]:
         """(days, orders, reconciliation) with dates as text: `text(column)`."""
-        cols = ", ".join(rawshop.MONEY_ALL)
+        cols = ", ".join(MONEY_COLUMNS)
         return (
             f"select shop, {text('date_day')}, orders, {cols} from marts.rpt_daily_sales",
             f"select shop, order_id, customer_id, customer_order_seq, {text('order_date')},"
@@ -248,14 +193,13 @@ def test_snowflake_sql_gives_the_same_several_shops_as_duckdb(
 
     _, duck = built_shops
     duck_daily, duck_orders, duck_recon = (
-        sorted(rawshop.query(duck, sql), key=repr)
-        for sql in queries(lambda c: f"cast({c} as varchar)")
+        sorted(query(duck, sql), key=repr) for sql in queries(lambda c: f"cast({c} as varchar)")
     )
     assert {r[0] for r in snow_daily} == {"shopify", "shop_eu", "shop_us"}
     assert snow_daily == duck_daily
     assert snow_orders == duck_orders
     assert snow_recon == duck_recon
-    events = rawshop.query(duck, "select count(*) from marts.fct_sales")[0][0]
+    events = query(duck, "select count(*) from marts.fct_sales")[0][0]
     assert snow_ids == [(events, events)]
 
 

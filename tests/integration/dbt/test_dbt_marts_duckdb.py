@@ -6,13 +6,16 @@ import shutil
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import duckdb
+from support.rawshop.raw import load_duckdb
+from support.rawshop.runner import fresh_warehouse, query
+
+from spoon.metrics import CORE_MONEY_COLUMNS
 
 D = Decimal
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+
 
 # date -> (orders, gross, discounts, returns, net, shipping, taxes, total, new, returning)
 EXPECTED_DAYS = {
@@ -41,9 +44,9 @@ EXPECTED_ORDERS = {
 TOTALS = ("254.00", "14.00", "148.00", "92.00", "5.00", "1.76", "98.76")
 
 
-def test_daily_sales_match_hand_computed_days(built_duckdb: Path, rawshop: SimpleNamespace) -> None:
-    cols = "cast(date_day as varchar), orders, " + ", ".join(MONEY)
-    rows = rawshop.query(
+def test_daily_sales_match_hand_computed_days(built_duckdb: Path) -> None:
+    cols = "cast(date_day as varchar), orders, " + ", ".join(CORE_MONEY_COLUMNS)
+    rows = query(
         built_duckdb,
         f"select {cols}, new_customers, returning_customers from marts.rpt_daily_sales",
     )
@@ -59,13 +62,11 @@ def test_daily_sales_match_hand_computed_days(built_duckdb: Path, rawshop: Simpl
     assert report["2025-04-01"][0] == 0
 
 
-def test_orders_carry_all_their_events_and_customer_keys(
-    built_duckdb: Path, rawshop: SimpleNamespace
-) -> None:
-    rows = rawshop.query(
+def test_orders_carry_all_their_events_and_customer_keys(built_duckdb: Path) -> None:
+    rows = query(
         built_duckdb,
         "select order_id, customer_id, customer_order_seq, cast(order_date as varchar), "
-        + ", ".join(MONEY)
+        + ", ".join(CORE_MONEY_COLUMNS)
         + " from marts.fct_orders",
     )
     got = {r[0]: r[1:] for r in rows}
@@ -74,15 +75,13 @@ def test_orders_carry_all_their_events_and_customer_keys(
         assert got[order_id] == (*want[:3], *(D(v) for v in want[3:])), order_id
 
 
-def test_money_totals_reconcile_and_are_decimals(
-    built_duckdb: Path, rawshop: SimpleNamespace
-) -> None:
-    sums = ", ".join(f"sum({m})" for m in MONEY)
-    daily = rawshop.query(built_duckdb, f"select {sums} from marts.rpt_daily_sales")[0]
-    sales = rawshop.query(built_duckdb, f"select {sums} from marts.fct_sales")[0]
-    orders = rawshop.query(built_duckdb, f"select {sums} from marts.fct_orders")[0]
+def test_money_totals_reconcile_and_are_decimals(built_duckdb: Path) -> None:
+    sums = ", ".join(f"sum({m})" for m in CORE_MONEY_COLUMNS)
+    daily = query(built_duckdb, f"select {sums} from marts.rpt_daily_sales")[0]
+    sales = query(built_duckdb, f"select {sums} from marts.fct_sales")[0]
+    orders = query(built_duckdb, f"select {sums} from marts.fct_orders")[0]
     assert daily == sales == orders == tuple(D(v) for v in TOTALS)
-    types = rawshop.query(
+    types = query(
         built_duckdb,
         "select table_name, column_name, data_type from information_schema.columns "
         "where table_schema = 'marts' and column_name in "
@@ -93,8 +92,8 @@ def test_money_totals_reconcile_and_are_decimals(
     assert {t[2] for t in types} == {"DECIMAL(18,2)"}, types
 
 
-def test_sales_events_of_the_tricky_orders(built_duckdb: Path, rawshop: SimpleNamespace) -> None:
-    rows = rawshop.query(
+def test_sales_events_of_the_tricky_orders(built_duckdb: Path) -> None:
+    rows = query(
         built_duckdb,
         "select order_id, event_type, cast(event_date as varchar), quantity, returns, shipping,"
         " taxes, total_sales from marts.fct_sales order by order_id, event_type, event_date",
@@ -118,14 +117,14 @@ def test_sales_events_of_the_tricky_orders(built_duckdb: Path, rawshop: SimpleNa
         (1003, "return", "2025-04-02"),
         (1003, "sale", "2025-03-31"),
     ]
-    ids = rawshop.query(
+    ids = query(
         built_duckdb, "select count(distinct sales_event_id), count(*) from marts.fct_sales"
     )
     assert ids == [(23, 23)]
 
 
-def test_customers_products_and_reports(built_duckdb: Path, rawshop: SimpleNamespace) -> None:
-    q = rawshop.query
+def test_customers_products_and_reports(built_duckdb: Path) -> None:
+    q = query
     customers = q(
         built_duckdb,
         "select customer_id, customer_type, orders_count, net_sales, is_returning, "
@@ -172,47 +171,47 @@ def test_customers_products_and_reports(built_duckdb: Path, rawshop: SimpleNames
     assert dates == [(365, date(2025, 1, 1), date(2025, 12, 31))]
 
 
-def test_no_raw_email_reaches_the_marts(built_duckdb: Path, rawshop: SimpleNamespace) -> None:
-    columns = rawshop.query(
+def test_no_raw_email_reaches_the_marts(built_duckdb: Path) -> None:
+    columns = query(
         built_duckdb,
         "select table_name, column_name from information_schema.columns "
         "where table_schema = 'marts' and data_type = 'VARCHAR'",
     )
     assert columns
     for table, column in columns:
-        leaks = rawshop.query(
+        leaks = query(
             built_duckdb, f"select count(*) from marts.{table} where \"{column}\" like '%@%'"
         )
         assert leaks == [(0,)], (table, column)
 
 
 def test_incremental_run_equals_full_refresh_and_only_rewrites_affected_orders(
-    duckdb_dbt: Any, rawshop: SimpleNamespace
+    duckdb_dbt: Any,
 ) -> None:
     """Sync 2 brings a late refund for an old order, a re-delivered order, an order that
     became deleted, and a customer who owns an older guest order (keys and seqs change).
     With no lookback, only affected orders are rewritten: order 1004 (a guest with no
     e-mail, untouched) keeps a marker put on its rows, everything else matches a full
     refresh exactly."""
-    db = rawshop.fresh_warehouse(duckdb_dbt)
+    db = fresh_warehouse(duckdb_dbt)
     run = ["run", "-s", "+fct_orders", "--vars", "{incremental_lookback_hours: 0}"]
-    rawshop.load_duckdb(db, [0])
+    load_duckdb(db, [0])
     duckdb_dbt(*run)
-    before = rawshop.query(db, "select customer_id from marts.fct_orders where order_id = 1003")
+    before = query(db, "select customer_id from marts.fct_orders where order_id = 1003")
     assert before[0][0].startswith("email:")
     marker = "timestamp '2000-01-01'"
     with duckdb.connect(str(db)) as con:
         con.execute(f"update marts.fct_sales set event_at_local = {marker} where order_id = 1004")
-    rawshop.load_duckdb(db, [1])
+    load_duckdb(db, [1])
     duckdb_dbt(*run)
 
-    assert rawshop.query(
-        db, f"select count(*) from marts.fct_sales where event_at_local = {marker}"
-    ) == [(4,)], "order 1004 was not affected by sync 2 and must not be rewritten"
+    assert query(db, f"select count(*) from marts.fct_sales where event_at_local = {marker}") == [
+        (4,)
+    ], "order 1004 was not affected by sync 2 and must not be rewritten"
     keep = "* exclude (event_at_local)"
     incremental = {
         t: sorted(
-            rawshop.query(db, f"select {keep if t == 'fct_sales' else '*'} from marts.{t}"),
+            query(db, f"select {keep if t == 'fct_sales' else '*'} from marts.{t}"),
             key=repr,
         )
         for t in ("fct_sales", "fct_orders")
@@ -220,9 +219,9 @@ def test_incremental_run_equals_full_refresh_and_only_rewrites_affected_orders(
     duckdb_dbt(*run, "--full-refresh")
     for table, rows in incremental.items():
         sql = f"select {keep if table == 'fct_sales' else '*'} from marts.{table}"
-        assert rows == sorted(rawshop.query(db, sql), key=repr), table
+        assert rows == sorted(query(db, sql), key=repr), table
     assert len(incremental["fct_sales"]) == 23
-    seqs = rawshop.query(
+    seqs = query(
         db,
         "select order_id, customer_id, customer_order_seq from marts.fct_orders "
         "where order_id in (1003, 1007) order by order_id",

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from types import SimpleNamespace
+
+from support.rawshop.runner import DbtRunner, dbt_env, duckdb_runner
 
 SNOWFLAKE_PROD = {
     "SPOON_SNOWFLAKE_ACCOUNT": "acme-analytics",
@@ -19,10 +20,8 @@ SNOWFLAKE_PROD = {
 OFFLINE = ("--no-introspect", "--no-populate-cache")
 
 
-def test_prod_target_compiles_offline_to_snowflake_sql(
-    tmp_path: Path, rawshop: SimpleNamespace
-) -> None:
-    dbt = rawshop.DbtRunner(rawshop.dbt_env(tmp_path, **SNOWFLAKE_PROD), "prod", tmp_path)
+def test_prod_target_compiles_offline_to_snowflake_sql(tmp_path: Path) -> None:
+    dbt = DbtRunner(dbt_env(tmp_path, **SNOWFLAKE_PROD), "prod", tmp_path)
     dbt("compile", *OFFLINE)
     compiled = tmp_path / "target" / "compiled" / "willows_spoon" / "models"
     lines = (compiled / "intermediate" / "int_order_lines.sql").read_text()
@@ -38,17 +37,17 @@ def test_prod_target_compiles_offline_to_snowflake_sql(
     assert schemas["fct_sales"] == "marts" and schemas["stg_shopify__orders"] == "staging"
 
 
-def test_ci_target_prefixes_every_schema(tmp_path: Path, rawshop: SimpleNamespace) -> None:
-    env = rawshop.dbt_env(tmp_path, **SNOWFLAKE_PROD, SPOON_DBT_SCHEMA="pr_123")
-    rawshop.DbtRunner(env, "ci", tmp_path)("parse")
+def test_ci_target_prefixes_every_schema(tmp_path: Path) -> None:
+    env = dbt_env(tmp_path, **SNOWFLAKE_PROD, SPOON_DBT_SCHEMA="pr_123")
+    DbtRunner(env, "ci", tmp_path)("parse")
     manifest = json.loads((tmp_path / "target" / "manifest.json").read_text())
     schemas = {n["schema"] for n in manifest["nodes"].values() if n["resource_type"] == "model"}
     assert schemas == {"pr_123_staging", "pr_123_intermediate", "pr_123_marts", "pr_123_audit"}
 
 
-def test_docs_generate_writes_the_catalog(built_duckdb: Path, rawshop: SimpleNamespace) -> None:
+def test_docs_generate_writes_the_catalog(built_duckdb: Path) -> None:
     workdir = built_duckdb.parent / "docs"
-    dbt = rawshop.duckdb_runner(workdir)
+    dbt = duckdb_runner(workdir)
     dbt.env["SPOON_DUCKDB_PATH"] = str(built_duckdb)
     dbt("docs", "generate")
     catalog = json.loads((workdir / "target" / "catalog.json").read_text())

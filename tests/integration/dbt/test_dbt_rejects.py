@@ -1,6 +1,6 @@
 """Rejected records (DESIGN.md contract 4, issue 17): a raw record that cannot be typed is
-never dropped or zeroed silently. The shop's two syncs (conftest.SYNCS) plus a few bad
-records beside them, built once by `spoon transform`: each bad record is in
+never dropped or zeroed silently. The shop's two syncs (support.rawshop.us.SYNCS) plus a
+few bad records beside them, built once by `spoon transform`: each bad record is in
 audit.rejected_records with its field and reason, the marts are exactly the clean build's
 (conftest.built_duckdb), and the transform says how many records it rejected."""
 
@@ -11,15 +11,17 @@ import json
 import shutil
 import subprocess
 import sys
+from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import duckdb
 import pytest
-
-from .conftest import DBT, PROJECT, SHOP, SYNCS, Batch, dbt_env, duckdb_runner, load_duckdb
+from support.rawshop.blocks import Batch
+from support.rawshop.raw import load_duckdb
+from support.rawshop.runner import DBT, PROJECT, dbt_env, duckdb_runner
+from support.rawshop.us import SHOP, SYNCS
 
 #: (stream, record id, field, reason) of every check the bad records fail
 EXPECTED = {
@@ -71,8 +73,16 @@ def _bad_syncs() -> list[Batch]:
     return syncs
 
 
+@dataclass
+class RejectsBuild:
+    """The warehouse built from the syncs with bad records, and what `spoon transform` said."""
+
+    db: Path
+    stdout: str
+
+
 @pytest.fixture(scope="module")
-def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> RejectsBuild:
     """The shop with bad records, built once by `spoon transform` (one dbt build)."""
     workdir = tmp_path_factory.mktemp("dbt-rejects")
     db = workdir / "warehouse.duckdb"
@@ -96,7 +106,7 @@ def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
         text=True,
     )
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
-    return SimpleNamespace(db=db, stdout=out.stdout)
+    return RejectsBuild(db=db, stdout=out.stdout)
 
 
 def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
@@ -105,7 +115,7 @@ def _rows(db: Path, sql: str) -> list[tuple[Any, ...]]:
 
 
 def test_each_bad_record_is_rejected_with_its_field_and_reason(
-    rejects_build: SimpleNamespace,
+    rejects_build: RejectsBuild,
 ) -> None:
     rows = _rows(
         rejects_build.db,
@@ -122,7 +132,7 @@ def test_each_bad_record_is_rejected_with_its_field_and_reason(
 
 
 def test_no_bad_record_reaches_staging_and_the_marts_equal_a_clean_build(
-    rejects_build: SimpleNamespace, built_duckdb: Path
+    rejects_build: RejectsBuild, built_duckdb: Path
 ) -> None:
     db = rejects_build.db
     rejected = {r[0] for r in _rows(db, "select _airbyte_raw_id from audit.rejected_records")}
@@ -135,7 +145,7 @@ def test_no_bad_record_reaches_staging_and_the_marts_equal_a_clean_build(
         assert _rows(db, sql) == _rows(built_duckdb, sql), mart
 
 
-def test_transform_says_how_many_records_it_rejected(rejects_build: SimpleNamespace) -> None:
+def test_transform_says_how_many_records_it_rejected(rejects_build: RejectsBuild) -> None:
     assert "6 records rejected: customers 1, orders 5 (audit.rejected_records)" in (
         rejects_build.stdout
     )
@@ -144,7 +154,7 @@ def test_transform_says_how_many_records_it_rejected(rejects_build: SimpleNamesp
 
 
 def test_a_shop_without_its_settings_fails_the_build_instead_of_using_utc(
-    rejects_build: SimpleNamespace, tmp_path: Path
+    rejects_build: RejectsBuild, tmp_path: Path
 ) -> None:
     """On a copy of the module's warehouse: `shopify`'s shop record now names a time zone
     that does not exist, and orders arrive from a namespace `shop_x` that has no shop

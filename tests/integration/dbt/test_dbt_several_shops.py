@@ -1,7 +1,7 @@
 """Several shops in one warehouse (DESIGN.md contract 4, issue 19): three lake namespaces
-(conftest.SHOPS: the New York shop `shopify`, the tax-inclusive Berlin shop `shop_eu` in EUR
-and the Los Angeles shop `shop_us`) whose order, line, refund, customer, product and variant
-ids collide, built into one DuckDB warehouse (conftest.built_shops).
+(support.rawshop.raw.SHOPS: the New York shop `shopify`, the tax-inclusive Berlin shop
+`shop_eu` in EUR and the Los Angeles shop `shop_us`) whose order, line, refund, customer,
+product and variant ids collide, built into one DuckDB warehouse (conftest.built_shops).
 
 Each shop's marts must be exactly what that shop gives built alone, each in its own time zone
 and currency, and the incremental build must equal a full refresh."""
@@ -11,26 +11,18 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import duckdb
+from support.fixture_marts import SALES_MARTS
+from support.rawshop.raw import MARKER
+
+from spoon.metrics import CORE_MONEY_COLUMNS, MONEY_COLUMNS
 
 D = Decimal
 Z = "0.00"
 #: marts compared shop by shop with the single-shop builds (dim_dates is shared, dim_shops new)
-MARTS = (
-    "fct_sales",
-    "fct_orders",
-    "dim_customers",
-    "dim_products",
-    "rpt_daily_sales",
-    "rpt_sales_by_geo",
-    "rpt_top_customers",
-    "rpt_customer_cohorts",
-    "rpt_growth",
-    "rpt_order_reconciliation",
-)
+MARTS = (*SALES_MARTS, "rpt_order_reconciliation")
 #: surrogate keys: the default shop's are md5 of the ids alone, another shop's include it
 KEYS = ("sales_event_id", "reconciliation_id")
 # shop_us, hand-computed: date -> (orders, gross, discounts, returns, net, shipping, taxes,
@@ -137,10 +129,10 @@ def test_each_shops_marts_equal_that_shop_built_alone(
 
 
 def test_each_shops_daily_sales_are_its_own_in_its_own_time_zone(
-    built_shops: tuple[Path, Path], rawshop: SimpleNamespace
+    built_shops: tuple[Path, Path],
 ) -> None:
     _, full = built_shops
-    cols = "cast(date_day as varchar), orders, " + ", ".join(rawshop.MONEY)
+    cols = "cast(date_day as varchar), orders, " + ", ".join(CORE_MONEY_COLUMNS)
     rows = _rows(
         full,
         f"select {cols}, new_customers, returning_customers from marts.rpt_daily_sales"
@@ -157,7 +149,7 @@ def test_each_shops_daily_sales_are_its_own_in_its_own_time_zone(
     assert report["2025-04-01"][0] == 0
 
     # every shop's days add up to its own orders, column by column, and never to another's
-    sums = ", ".join(f"sum({m})" for m in rawshop.MONEY_ALL)
+    sums = ", ".join(f"sum({m})" for m in MONEY_COLUMNS)
     daily = _rows(full, f"select shop, {sums} from marts.rpt_daily_sales group by shop")
     orders = _rows(full, f"select shop, {sums} from marts.fct_orders group by shop")
     assert daily == orders
@@ -169,7 +161,7 @@ def test_each_shops_daily_sales_are_its_own_in_its_own_time_zone(
 
 
 def test_incremental_build_of_several_shops_equals_a_full_refresh(
-    built_shops: tuple[Path, Path], rawshop: SimpleNamespace
+    built_shops: tuple[Path, Path],
 ) -> None:
     """The second sync changed shop_us' order 2001 (cancelled) and shopify's orders 1001,
     1002, 1003, 1007, 1008: shop_eu's order 2001, which shares the id, and shopify's 1004 are
@@ -179,7 +171,7 @@ def test_incremental_build_of_several_shops_equals_a_full_refresh(
     marked = _rows(
         incremental,
         f"select shop, order_id, count(*) from marts.fct_sales"
-        f" where event_at_local = {rawshop.MARKER} group by 1, 2",
+        f" where event_at_local = {MARKER} group by 1, 2",
     )
     assert marked == [("shop_eu", 2001, 2), ("shopify", 1004, 4)]
     cancelled = _rows(

@@ -1,4 +1,4 @@
-"""dbt build on DuckDB over a hand-made tax-inclusive EU shop (conftest.EU_SYNCS): prices
+"""dbt build on DuckDB over a hand-made tax-inclusive EU shop (support.rawshop.eu.EU_SYNCS): prices
 with VAT inside, an export order with duties, a tip, refunds, a cancellation, Berlin's local
 midnight and both DST changes. Every figure is checked by hand, and against Shopify's own
 ledger and current totals (rpt_order_reconciliation)."""
@@ -7,7 +7,10 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
+
+from support.rawshop.runner import query
+
+from spoon.metrics import MONEY_COLUMNS
 
 D = Decimal
 Z = "0.00"
@@ -35,11 +38,9 @@ EXPECTED_DAYS = {
 }
 
 
-def test_tax_inclusive_shop_days_match_hand_computed_figures(
-    built_eu_duckdb: Path, rawshop: SimpleNamespace
-) -> None:
-    cols = ", ".join(rawshop.MONEY_ALL)
-    rows = rawshop.query(
+def test_tax_inclusive_shop_days_match_hand_computed_figures(built_eu_duckdb: Path) -> None:
+    cols = ", ".join(MONEY_COLUMNS)
+    rows = query(
         built_eu_duckdb,
         f"select cast(date_day as varchar), orders, {cols} from marts.rpt_daily_sales",
     )
@@ -49,7 +50,7 @@ def test_tax_inclusive_shop_days_match_hand_computed_figures(
         want = EXPECTED_DAYS.get(day, (0, *[Z] * 9))
         assert values == (want[0], *(D(v) for v in want[1:])), day
     # net sales + taxes is what the customer paid for the goods, line by line
-    bad = rawshop.query(
+    bad = query(
         built_eu_duckdb,
         "select sales_event_id from marts.fct_sales where event_type = 'sale'"
         " and total_sales <> net_sales + taxes + duties",
@@ -57,10 +58,8 @@ def test_tax_inclusive_shop_days_match_hand_computed_figures(
     assert bad == []
 
 
-def test_tax_inclusive_shop_agrees_with_shopifys_own_figures(
-    built_eu_duckdb: Path, rawshop: SimpleNamespace
-) -> None:
-    rows = rawshop.query(
+def test_tax_inclusive_shop_agrees_with_shopifys_own_figures(built_eu_duckdb: Path) -> None:
+    rows = query(
         built_eu_duckdb,
         "select compared_with, status, count(*), count(distinct order_id)"
         " from marts.rpt_order_reconciliation group by 1, 2 order by 1, 2",
@@ -72,7 +71,7 @@ def test_tax_inclusive_shop_agrees_with_shopifys_own_figures(
     assert counts[("shopify_ledger", "agrees")][1] == 7
     assert counts[("order_current_totals", "not comparable")][1] == 1
     # the export order's duties and the tip were compared, not skipped
-    compared = rawshop.query(
+    compared = query(
         built_eu_duckdb,
         "select order_name, metric, our_amount from marts.rpt_order_reconciliation"
         " where status = 'agrees' and metric in ('duties', 'tips') order by 1, 2, 3",

@@ -15,8 +15,8 @@ import pyarrow.parquet as pq
 import pytest
 
 from spoon.errors import LoadError
-from spoon.lake import Lake
-from spoon.loader import load_lake, raise_for_quarantine
+from spoon.load.lake import Lake
+from spoon.load.loader import load_lake, raise_for_quarantine
 
 SPOON = str(Path(sys.executable).parent / "spoon")
 T0 = datetime(2026, 3, 1, 12, 0, tzinfo=UTC)

@@ -8,8 +8,8 @@ import json
 import boto3
 import pytest
 
-from spoon.bootstrap.aws import AwsBootstrap
 from spoon.settings import load_settings
+from spoon.setup.aws import AwsBootstrap
 
 
 def _settings(**kw: object):

@@ -7,13 +7,13 @@ from typing import Any
 
 import pytest
 from pydantic import SecretStr
+from support.servers import fakesnow_settings
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.names import STREAMS
-from spoon.bootstrap.snowflake import apply
 from spoon.errors import SettingsError
-from spoon.settings import load_settings
+from spoon.names import STREAMS
+from spoon.setup import sqlfiles
+from spoon.setup.connection import connect_admin
+from spoon.setup.snowflake import apply
 
 
 def _snapshot(conn: Any, raw_db: str, analytics_db: str) -> dict[str, list[tuple[Any, ...]]]:
@@ -38,18 +38,12 @@ def _snapshot(conn: Any, raw_db: str, analytics_db: str) -> dict[str, list[tuple
 def test_bootstrap_twice_changes_nothing(
     fakesnow_port: int, fakesnow_cannot_run: frozenset[str], tmp_path
 ) -> None:
-    settings = load_settings(
+    settings = fakesnow_settings(
+        fakesnow_port,
+        tmp_path / "keys",
         env="prod",
         s3_bucket="willows-spoon-lake",
         aws_account_id="123456789012",
-        snowflake_account="fakesnow",
-        snowflake_admin_user="admin",
-        snowflake_admin_authenticator="snowflake",
-        snowflake_admin_password="snow",
-        snowflake_host="127.0.0.1",
-        snowflake_port=fakesnow_port,
-        snowflake_protocol="http",
-        snowflake_keys_dir=tmp_path / "keys",
         snowflake_allowed_ips="203.0.113.7",  # renders the network policy too
     )
     statements = sqlfiles.statements(settings)
@@ -95,16 +89,14 @@ def test_bootstrap_twice_changes_nothing(
 
 def test_service_user_connects_with_an_encrypted_key_pair(fakesnow_port: int, tmp_path) -> None:
     """keygen -> the load step's own key-pair connection (the JWT login fakesnow accepts)."""
-    from spoon.bootstrap.keygen import generate_all
-    from spoon.bootstrap.snowflake import doctor_check
+    from spoon.setup.keygen import generate_all
+    from spoon.setup.snowflake import doctor_check
 
-    settings = load_settings(
+    settings = fakesnow_settings(
+        fakesnow_port,
+        tmp_path / "keys",
+        admin=False,
         env="prod",
-        snowflake_account="fakesnow",
-        snowflake_host="127.0.0.1",
-        snowflake_port=fakesnow_port,
-        snowflake_protocol="http",
-        snowflake_keys_dir=tmp_path / "keys",
         snowflake_private_key_passphrase="correct horse",
     )
     generate_all(settings)

@@ -13,17 +13,18 @@ from pathlib import Path
 import boto3
 import duckdb
 import pytest
+from support.servers import fakesnow_settings
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.snowflake import apply
-from spoon.lake import Lake
-from spoon.settings import load_settings
+from spoon.load.lake import Lake
+from spoon.metrics import CORE_MONEY_COLUMNS
+from spoon.setup import sqlfiles
+from spoon.setup.connection import connect_admin
+from spoon.setup.snowflake import apply
 
 REPO = Path(__file__).resolve().parents[3]
 SPOON = str(Path(sys.executable).parent / "spoon")
 DBT = REPO / ".venv-dbt" / "bin" / "dbt"
-MONEY = ("gross_sales", "discounts", "returns", "net_sales", "shipping", "taxes", "total_sales")
+MONEY = CORE_MONEY_COLUMNS
 BUCKET = "willows-spoon-e2e"
 
 
@@ -91,20 +92,14 @@ def test_snowflake_path_matches_duckdb(
         assert duck[-8] > 30 and duck[-7] > 0
 
     # 2) bootstrap the executable part, then run each pipe's own COPY statement
-    settings = load_settings(
+    settings = fakesnow_settings(
+        fakesnow_port,
+        tmp_path / "keys",
         env="prod",
         lake_namespaces=shops,
         s3_bucket=bucket,
         s3_prefix="lake",
         aws_account_id="123456789012",
-        snowflake_account="fakesnow",
-        snowflake_admin_user="admin",
-        snowflake_admin_authenticator="snowflake",
-        snowflake_admin_password="snow",
-        snowflake_host="127.0.0.1",
-        snowflake_port=fakesnow_port,
-        snowflake_protocol="http",
-        snowflake_keys_dir=tmp_path / "keys",
         snowflake_env_suffix=sfx,
     )
     statements = sqlfiles.statements(settings)

@@ -9,12 +9,13 @@ from pathlib import Path
 
 import boto3
 import pytest
+from support.servers import fakesnow_settings
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.connection import connect_admin
-from spoon.bootstrap.snowflake import apply
-from spoon.lake import Lake
-from spoon.settings import Settings, load_settings
+from spoon.load.lake import Lake
+from spoon.settings import Settings
+from spoon.setup import sqlfiles
+from spoon.setup.connection import connect_admin
+from spoon.setup.snowflake import apply
 
 BUCKET = "willows-spoon-pipes"
 
@@ -23,20 +24,14 @@ def _settings(
     bucket: str, aws_env: str, fakesnow_port: int, tmp_path: Path, **extra: object
 ) -> Settings:
     """Settings for the lake in `bucket` on moto and the admin on the session's fakesnow."""
-    return load_settings(
+    return fakesnow_settings(
+        fakesnow_port,
+        tmp_path / "keys",
         s3_bucket=bucket,
         s3_prefix="lake",
         aws_account_id="123456789012",
         lake_url=f"s3://{bucket}/lake",
         aws_endpoint_url=aws_env,
-        snowflake_account="fakesnow",
-        snowflake_admin_user="admin",
-        snowflake_admin_authenticator="snowflake",
-        snowflake_admin_password="snow",
-        snowflake_host="127.0.0.1",
-        snowflake_port=fakesnow_port,
-        snowflake_protocol="http",
-        snowflake_keys_dir=tmp_path / "keys",
         **extra,
     )
 

@@ -7,23 +7,17 @@ from typing import Any
 
 import jsonschema
 import pytest
+from support.airbyte_env import DEFINITION_VARS
 
-from spoon.airbyte.definitions import DefinitionError, load_definitions, resolve
 from spoon.settings import repo_path
+from spoon.setup.airbyte.definitions import DefinitionError, load_definitions, resolve
 
 HERE = Path(__file__).resolve().parent
-ENV = {
-    "SPOON_SHOPIFY_SHOP": "willows-spoon",
-    "SPOON_SHOPIFY_ACCESS_TOKEN": "shpat_x",
-    "SPOON_S3_BUCKET": "willows-lake",
-    "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "AKIA",
-    "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "secret",
-}
 
 
 @pytest.fixture()
 def defs() -> Any:
-    return load_definitions(repo_path("airbyte"), ENV)
+    return load_definitions(repo_path("airbyte"), DEFINITION_VARS)
 
 
 def test_the_three_definitions_load(defs: Any) -> None:
@@ -31,7 +25,7 @@ def test_the_three_definitions_load(defs: Any) -> None:
     assert list(defs.destinations) == ["s3-lake"]
     assert list(defs.connections) == ["shopify-to-s3"]
     src = defs.sources["shopify"]
-    assert src.configuration["credentials"]["api_password"] == "shpat_x"
+    assert src.configuration["credentials"]["api_password"] == "shpat_test_token"
     assert src.secrets == {"configuration.credentials.api_password"}
     dest = defs.destinations["s3-lake"]
     assert dest.secrets == {"configuration.access_key_id", "configuration.secret_access_key"}
@@ -98,12 +92,14 @@ def test_connection_has_no_schedule_and_the_lake_namespace(defs: Any) -> None:
     body = defs.connections["shopify-to-s3"].body
     assert body["schedule"] == {"scheduleType": "manual"}
     assert body["namespaceFormat"] == "shopify"
-    custom = load_definitions(repo_path("airbyte"), {**ENV, "SPOON_LAKE_NAMESPACE": "shop2"})
+    custom = load_definitions(
+        repo_path("airbyte"), {**DEFINITION_VARS, "SPOON_LAKE_NAMESPACE": "shop2"}
+    )
     assert custom.connections["shopify-to-s3"].body["namespaceFormat"] == "shop2"
 
 
 def test_missing_variable_is_named() -> None:
-    env = {k: v for k, v in ENV.items() if k != "SPOON_SHOPIFY_ACCESS_TOKEN"}
+    env = {k: v for k, v in DEFINITION_VARS.items() if k != "SPOON_SHOPIFY_ACCESS_TOKEN"}
     with pytest.raises(DefinitionError, match=r"SPOON_SHOPIFY_ACCESS_TOKEN.*not set"):
         load_definitions(repo_path("airbyte"), env)
 
@@ -129,7 +125,7 @@ def test_bad_files_are_reported(tmp_path: Path) -> None:
 
 def test_one_source_and_connection_per_shop_each_into_its_namespace() -> None:
     env = {
-        **ENV,
+        **DEFINITION_VARS,
         "SPOON_LAKE_NAMESPACES": "shopify,shop_eu",
         "SPOON_SHOPIFY_SHOP_SHOP_EU": "willows-spoon-berlin",
         "SPOON_SHOPIFY_ACCESS_TOKEN_SHOP_EU": "shpat_eu",
@@ -140,7 +136,7 @@ def test_one_source_and_connection_per_shop_each_into_its_namespace() -> None:
     assert list(defs.connections) == ["shopify-to-s3", "shopify-to-s3-shop_eu"]
     assert list(defs.destinations) == ["s3-lake"]  # one lake for every shop
     us, eu = defs.sources["shopify"].configuration, defs.sources["shopify-shop_eu"].configuration
-    assert (us["shop"], us["credentials"]["api_password"]) == ("willows-spoon", "shpat_x")
+    assert (us["shop"], us["credentials"]["api_password"]) == ("willows-spoon", "shpat_test_token")
     assert (eu["shop"], eu["credentials"]["api_password"]) == ("willows-spoon-berlin", "shpat_eu")
     assert (us["start_date"], eu["start_date"]) == ("2024-01-01", "2025-01-01")
     conn = defs.connections["shopify-to-s3-shop_eu"].body
@@ -152,7 +148,7 @@ def test_one_source_and_connection_per_shop_each_into_its_namespace() -> None:
 
 def test_a_shop_without_its_own_credentials_is_named() -> None:
     """Another shop never borrows the default shop's token: its own variable is named."""
-    env = {**ENV, "SPOON_LAKE_NAMESPACES": "shop_us,shop_eu"}
+    env = {**DEFINITION_VARS, "SPOON_LAKE_NAMESPACES": "shop_us,shop_eu"}
     with pytest.raises(DefinitionError) as err:
         load_definitions(repo_path("airbyte"), env)
     message = str(err.value)

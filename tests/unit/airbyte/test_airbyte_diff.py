@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from spoon.airbyte.diff import MASK, diff
+from spoon.setup.airbyte.diff import MASK, diff
 
 
 def test_server_defaults_are_not_changes() -> None:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from support.airbyte_env import DEFINITION_VARS
 
-from spoon.airbyte.definitions import load_definitions
-from spoon.airbyte.shopify_extract import (
+from spoon.extract.pyairbyte import (
     STREAMS,
     ShopifyExtractError,
     _last_error,
@@ -16,19 +16,13 @@ from spoon.airbyte.shopify_extract import (
     save_state,
     source_config,
 )
-from spoon.lake import Lake
+from spoon.load.lake import Lake
 from spoon.settings import load_settings, repo_path
+from spoon.setup.airbyte.definitions import load_definitions
 
 
 def test_streams_are_the_connections_streams() -> None:
-    env = {
-        "SPOON_SHOPIFY_SHOP": "s",
-        "SPOON_SHOPIFY_ACCESS_TOKEN": "t",
-        "SPOON_S3_BUCKET": "b",
-        "SPOON_AIRBYTE_S3_ACCESS_KEY_ID": "k",
-        "SPOON_AIRBYTE_S3_SECRET_ACCESS_KEY": "s",
-    }
-    conn = load_definitions(repo_path("airbyte"), env).connections["shopify-to-s3"]
+    conn = load_definitions(repo_path("airbyte"), DEFINITION_VARS).connections["shopify-to-s3"]
     assert tuple(s["name"] for s in conn.body["configurations"]["streams"]) == STREAMS
 
 

@@ -19,9 +19,9 @@ import pytest
 import sqlglot
 from sqlglot import exp
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.names import STREAMS, snowflake_names
 from spoon.errors import SettingsError
+from spoon.names import STREAMS, snowflake_names
+from spoon.setup import sqlfiles
 
 #: keys that identify or locate a person, at any depth of a record
 PII_KEYS = {

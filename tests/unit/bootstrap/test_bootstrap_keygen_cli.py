@@ -11,8 +11,8 @@ from pathlib import Path
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from spoon.bootstrap.keygen import generate, generate_all
 from spoon.errors import SpoonError
+from spoon.setup.keygen import generate, generate_all
 
 SPOON = str(Path(sys.executable).parent / "spoon")
 REPO = Path(__file__).resolve().parents[3]

@@ -17,11 +17,11 @@ from typing import Any
 import pytest
 from cryptography.hazmat.primitives import serialization
 
-from spoon.bootstrap import rotate
-from spoon.bootstrap.keygen import generate_all
-from spoon.bootstrap.names import private_key_path, public_key_path
-from spoon.bootstrap.snowflake import apply
 from spoon.errors import SettingsError, SpoonError
+from spoon.names import private_key_path, public_key_path
+from spoon.setup import rotate
+from spoon.setup.keygen import generate_all
+from spoon.setup.snowflake import apply
 
 BIN = Path(sys.executable).parent
 

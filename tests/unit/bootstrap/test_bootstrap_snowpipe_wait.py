@@ -9,9 +9,9 @@ from typing import Any
 
 import pytest
 
-from spoon import snowpipe
-from spoon.bootstrap.names import snowflake_names
 from spoon.errors import LoadError
+from spoon.load import snowpipe
+from spoon.names import snowflake_names
 
 T0 = datetime(2026, 1, 2, 2, 30, tzinfo=UTC)
 
@@ -184,7 +184,7 @@ def test_nothing_landed_needs_no_connection(make_settings, tmp_path) -> None:
 
 
 def test_landed_files_of_the_last_sync(make_settings, tmp_path) -> None:
-    from spoon.lake import Lake
+    from spoon.load.lake import Lake
 
     lake = Lake(str(tmp_path / "lake"))
     old = datetime(2025, 12, 1, tzinfo=UTC)
@@ -220,7 +220,7 @@ def test_several_shops_each_shop_refreshes_its_own_pipe(make_settings) -> None:
 
 
 def test_landed_files_of_every_shop(make_settings, tmp_path) -> None:
-    from spoon.lake import Lake
+    from spoon.load.lake import Lake
 
     lake = Lake(str(tmp_path / "lake"))
     for ns in ("shop_us", "shop_eu", "not_listed"):

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from spoon.bootstrap import sqlfiles
-from spoon.bootstrap.names import STREAMS, snowflake_names
 from spoon.errors import SettingsError
+from spoon.names import STREAMS, snowflake_names
+from spoon.setup import sqlfiles
 
 SQLFLUFF = str(Path(sys.executable).parent / "sqlfluff")
 SQL_DIR = Path(__file__).resolve().parents[3] / "snowflake"
@@ -193,7 +193,7 @@ def test_least_privilege_grants(make_settings) -> None:
 
 
 def test_service_users_use_key_pairs(make_settings, tmp_path: Path) -> None:
-    from spoon.bootstrap.keygen import generate_all
+    from spoon.setup.keygen import generate_all
 
     settings = make_settings()
     pairs = generate_all(settings)

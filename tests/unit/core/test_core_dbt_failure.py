@@ -14,7 +14,7 @@ import pytest
 
 from spoon.errors import TransformError
 from spoon.settings import Settings
-from spoon.transform import run_dbt
+from spoon.transform.runner import run_dbt
 
 RESULTS = {
     "metadata": {"generated_at": "2026-01-15T06:10:00Z"},

@@ -8,7 +8,7 @@ from pathlib import Path
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from spoon.lake import FILE_RE, Lake
+from spoon.load.lake import FILE_RE, Lake
 
 T = datetime(2026, 1, 31, 23, 59, 59, tzinfo=UTC)
 

@@ -14,8 +14,8 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from spoon.lake import STREAMS, Lake
-from spoon.loader import load_lake
+from spoon.load.lake import STREAMS, Lake
+from spoon.load.loader import load_lake
 from spoon.settings import repo_path
 from spoon.stream_schemas import (
     SCHEMA_DIR,
@@ -171,6 +171,24 @@ def test_string_and_number_amounts_keep_their_declared_type(tmp_path: Path) -> N
     lines = [r["line_items"][0] for r in rows]
     assert [ln["price"] for ln in lines] == [12.5, 12.5]
     assert [ln["discount_allocations"][0]["amount"] for ln in lines] == ["2.00", "2"]
+
+
+def test_a_fraction_in_an_integer_field_is_nulled_and_reported(tmp_path: Path) -> None:
+    """Every value a number is not every value an integer: 9.7 in `id` or 1.5 in a line's
+    `quantity` is null and reported (Arrow alone would write 9 and 1); 3.0 stays 3."""
+    fraction = order(2, id=9.7)
+    fraction["line_items"][0]["quantity"] = 1.5
+    integral = order(3, id=3.0)
+    integral["line_items"][0]["quantity"] = 2.0
+    rows = write(tmp_path, "orders", [order(1), fraction, integral]).to_pylist()
+    assert [r["id"] for r in rows] == [1, None, 3]
+    assert [r["line_items"][0]["quantity"] for r in rows] == [2, None, 2]
+    nulled = {"change": "NULLED", "reason": "DESTINATION_SERIALIZATION_ERROR"}
+    assert [r["_airbyte_meta"]["changes"] for r in rows] == [
+        [],
+        [{"field": "id", **nulled}, {"field": "line_items[0].quantity", **nulled}],
+        [],
+    ]
 
 
 def test_declared_kinds() -> None:

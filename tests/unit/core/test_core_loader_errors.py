@@ -8,7 +8,7 @@ import errno
 import duckdb
 import pytest
 
-from spoon.loader import environment_problem
+from spoon.load.faults import environment_problem
 
 
 @pytest.mark.parametrize(

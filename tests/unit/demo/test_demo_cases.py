@@ -9,14 +9,12 @@ from __future__ import annotations
 from collections import Counter
 from datetime import UTC, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
+from support.demo_lake import PARAMS, DemoLake, ShopRecords, parse_ts, scripted_cases
 
-from spoon.demo.history import SCRIPTED, History
-from spoon.demo.model import DemoConfig
+from spoon.extract.demo.history import SCRIPTED
 
 
 def _amount(money_set: dict[str, Any], side: str = "shop_money") -> Decimal:
@@ -24,66 +22,46 @@ def _amount(money_set: dict[str, Any], side: str = "shop_money") -> Decimal:
 
 
 @pytest.fixture(scope="module")
-def shop(full_shop: Any) -> SimpleNamespace:
-    orders = list(full_shop.latest("orders").values())
-    refunds = list(full_shop.latest("order_refunds").values())
-    shop = full_shop.records("shop")[0]
-    return SimpleNamespace(
-        shop=shop,
-        tz=ZoneInfo(shop["iana_timezone"]),
-        orders=orders,
-        by_id={o["id"]: o for o in orders},
-        refunds=refunds,
-        customers=list(full_shop.latest("customers").values()),
-        transactions=list(full_shop.latest("transactions").values()),
-    )
+def shop(full_shop: DemoLake) -> ShopRecords:
+    return ShopRecords.of(full_shop)
 
 
-def _local(shop: SimpleNamespace, ts: str, demo: SimpleNamespace) -> Any:
-    return demo.parse_ts(ts).astimezone(shop.tz)
+def test_every_scripted_case_has_an_order_in_a_small_shop() -> None:
+    assert scripted_cases(PARAMS) == sorted(name for name, _ in SCRIPTED)
 
 
-def test_every_scripted_case_has_an_order_in_a_small_shop(demo: SimpleNamespace) -> None:
-    history = History(DemoConfig(**demo.PARAMS))
-    assert sorted(history.scripted.values()) == sorted(name for name, _ in SCRIPTED)
-
-
-def test_shop_time_zone_is_not_utc_and_times_carry_its_offset(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_shop_time_zone_is_not_utc_and_times_carry_its_offset(shop: ShopRecords) -> None:
     assert shop.shop["iana_timezone"] not in ("UTC", "Etc/UTC", "GMT")
     offsets = set()
     for o in shop.orders:
-        at = demo.parse_ts(o["processed_at"])
+        at = parse_ts(o["processed_at"])
         assert at.utcoffset() == at.astimezone(shop.tz).utcoffset(), o["processed_at"]
         offsets.add(at.utcoffset())
     assert len(offsets) == 2, "the window crosses a DST change"
     assert timedelta(0) not in offsets
 
 
-def test_order_at_23_30_local_falls_on_the_next_utc_day(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_order_at_23_30_local_falls_on_the_next_utc_day(shop: ShopRecords) -> None:
     late = [
         o
         for o in shop.orders
-        if (local := _local(shop, o["processed_at"], demo)).hour == 23 and local.minute == 30
+        if (local := shop.local(o["processed_at"])).hour == 23 and local.minute == 30
     ]
     assert late
     for o in late:
-        local = _local(shop, o["processed_at"], demo)
+        local = shop.local(o["processed_at"])
         assert local.astimezone(UTC).date() == local.date() + timedelta(days=1)
     # and one in the hour that happens twice when the clocks fall back
     repeated = [
         o
         for o in shop.orders
         if o["processed_at"].endswith("-08:00")
-        and _local(shop, o["processed_at"], demo).strftime("%m-%d %H") == "11-02 01"
+        and shop.local(o["processed_at"]).strftime("%m-%d %H") == "11-02 01"
     ]
     assert repeated
 
 
-def test_repeat_customers(shop: SimpleNamespace) -> None:
+def test_repeat_customers(shop: ShopRecords) -> None:
     per_customer = Counter(o["customer"]["id"] for o in shop.orders if o["customer"])
     repeaters = [c for c, n in per_customer.items() if n >= 2]
     assert len(repeaters) >= 10
@@ -93,7 +71,7 @@ def test_repeat_customers(shop: SimpleNamespace) -> None:
         assert c["orders_count"] == per_customer[c["id"]], c["id"]
 
 
-def test_addresses_across_many_states_and_abroad(shop: SimpleNamespace) -> None:
+def test_addresses_across_many_states_and_abroad(shop: ShopRecords) -> None:
     addresses = [o["billing_address"] for o in shop.orders if o["billing_address"]]
     states = {a["province_code"] for a in addresses if a["country_code"] == "US"}
     abroad = {a["country_code"] for a in addresses if a["country_code"] != "US"}
@@ -102,7 +80,7 @@ def test_addresses_across_many_states_and_abroad(shop: SimpleNamespace) -> None:
     assert all(a["country_code"] == "US" or not a["phone"] for a in addresses)
 
 
-def test_line_and_order_level_discounts(shop: SimpleNamespace) -> None:
+def test_line_and_order_level_discounts(shop: ShopRecords) -> None:
     line_level = order_level = shipping = 0
     for o in shop.orders:
         for app_index, app in enumerate(o["discount_applications"]):
@@ -133,7 +111,7 @@ def test_line_and_order_level_discounts(shop: SimpleNamespace) -> None:
     assert line_level and order_level and shipping
 
 
-def test_tax_lines_and_shipping_lines(shop: SimpleNamespace) -> None:
+def test_tax_lines_and_shipping_lines(shop: ShopRecords) -> None:
     taxed_lines = [li for o in shop.orders for li in o["line_items"] if li["tax_lines"]]
     assert taxed_lines
     assert all(_amount(t["price_set"]) > 0 for li in taxed_lines for t in li["tax_lines"])
@@ -143,17 +121,15 @@ def test_tax_lines_and_shipping_lines(shop: SimpleNamespace) -> None:
     assert any(p > 0 for p in prices) and any(p == 0 for p in prices)
 
 
-def test_refunds_partial_full_late_and_with_shipping(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_refunds_partial_full_late_and_with_shipping(shop: ShopRecords) -> None:
     statuses = Counter(o["financial_status"] for o in shop.orders)
     assert statuses["partially_refunded"] and statuses["refunded"]
     delays = []
     with_shipping = shipping_only = 0
     for r in shop.refunds:
         order = shop.by_id[r["order_id"]]
-        refunded = _local(shop, r["created_at"], demo).date()
-        delays.append((refunded - _local(shop, order["processed_at"], demo).date()).days)
+        refunded = shop.local(r["created_at"]).date()
+        delays.append((refunded - shop.local(order["processed_at"]).date()).days)
         kinds = {a["kind"] for a in r["order_adjustments"]}
         if "shipping_refund" in kinds:
             if r["refund_line_items"]:
@@ -164,7 +140,7 @@ def test_refunds_partial_full_late_and_with_shipping(
     assert with_shipping and shipping_only
 
 
-def test_issue_4_refund_cases(shop: SimpleNamespace) -> None:
+def test_issue_4_refund_cases(shop: ShopRecords) -> None:
     discrepancies = [
         a for r in shop.refunds for a in r["order_adjustments"] if a["kind"] == "refund_discrepancy"
     ]
@@ -188,7 +164,7 @@ def test_issue_4_refund_cases(shop: SimpleNamespace) -> None:
     assert with_tax
 
 
-def test_cancelled_test_and_deleted_orders(shop: SimpleNamespace) -> None:
+def test_cancelled_test_and_deleted_orders(shop: ShopRecords) -> None:
     cancelled = [o for o in shop.orders if o["cancelled_at"]]
     refunded_ids = {r["order_id"] for r in shop.refunds}
     assert any(o["id"] in refunded_ids for o in cancelled), "cancelled with a refund"
@@ -200,7 +176,7 @@ def test_cancelled_test_and_deleted_orders(shop: SimpleNamespace) -> None:
     assert any(o["financial_status"] == "pending" for o in shop.orders)
 
 
-def test_presentment_currency_differs_from_shop_currency(shop: SimpleNamespace) -> None:
+def test_presentment_currency_differs_from_shop_currency(shop: ShopRecords) -> None:
     currency = shop.shop["currency"]
     foreign = [o for o in shop.orders if o["presentment_currency"] != currency]
     assert foreign
@@ -213,7 +189,7 @@ def test_presentment_currency_differs_from_shop_currency(shop: SimpleNamespace) 
     assert any(o["id"] in {r["order_id"] for r in shop.refunds} for o in foreign)
 
 
-def test_gift_card_lines_carry_no_discount_or_tax(shop: SimpleNamespace) -> None:
+def test_gift_card_lines_carry_no_discount_or_tax(shop: ShopRecords) -> None:
     cards = [li for o in shop.orders for li in o["line_items"] if li["gift_card"]]
     assert cards
     assert all(not li["tax_lines"] and not li["discount_allocations"] for li in cards)
@@ -221,7 +197,7 @@ def test_gift_card_lines_carry_no_discount_or_tax(shop: SimpleNamespace) -> None
     assert only_cards and all(not o["shipping_lines"] for o in only_cards)
 
 
-def test_guest_checkouts(shop: SimpleNamespace, demo: SimpleNamespace) -> None:
+def test_guest_checkouts(shop: ShopRecords) -> None:
     guests = [o for o in shop.orders if o["customer"] is None]
     anonymous = [o for o in guests if not o["email"] and not o["contact_email"]]
     assert anonymous, "a guest with neither customer nor e-mail"
@@ -231,9 +207,7 @@ def test_guest_checkouts(shop: SimpleNamespace, demo: SimpleNamespace) -> None:
         if not o["email"]:
             continue
         customer = by_email.get(o["email"].strip().lower())
-        if customer is not None and demo.parse_ts(customer["created_at"]) > demo.parse_ts(
-            o["processed_at"]
-        ):
+        if customer is not None and parse_ts(customer["created_at"]) > parse_ts(o["processed_at"]):
             later.append((o, customer))
     assert later, "a guest whose e-mail later belongs to a customer"
     # ... and that customer then orders under its id

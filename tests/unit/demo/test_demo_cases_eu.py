@@ -10,17 +10,15 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, date, time, timedelta
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
-from zoneinfo import ZoneInfo
 
 import pytest
+from support.demo_lake import EU_PARAMS, DemoLake, ShopRecords, parse_ts, scripted_cases
 
-from spoon.demo import catalog_eu
-from spoon.demo.history import SCRIPTED_EU, History
-from spoon.demo.model import DemoConfig
+from spoon.extract.demo import catalog_eu
+from spoon.extract.demo.history import SCRIPTED_EU
 
 ZERO = Decimal("0.00")
 CENT = Decimal("0.01")
@@ -44,36 +42,24 @@ def country(o: dict[str, Any]) -> str:
 
 
 @pytest.fixture(scope="module")
-def shop(eu_shop: Any) -> SimpleNamespace:
-    orders = list(eu_shop.latest("orders").values())
-    shop = eu_shop.records("shop")[0]
-    return SimpleNamespace(
-        shop=shop,
-        tz=ZoneInfo(shop["iana_timezone"]),
-        orders=orders,
-        by_id={o["id"]: o for o in orders},
-        refunds=list(eu_shop.latest("order_refunds").values()),
-        ledger=eu_shop.latest("order_agreements"),
-        variants={v["id"]: v for v in eu_shop.latest("product_variants").values()},
-    )
+def shop(eu_shop: DemoLake) -> ShopRecords:
+    return ShopRecords.of(eu_shop)
 
 
-def test_every_scripted_case_has_an_order_in_a_small_shop(demo: SimpleNamespace) -> None:
-    history = History(DemoConfig(**demo.EU_PARAMS))
-    assert sorted(history.scripted.values()) == sorted(name for name, _ in SCRIPTED_EU)
-    assert {"issue_example", "export_duties", "duty_refund", "tip"} <= set(
-        history.scripted.values()
-    )
+def test_every_scripted_case_has_an_order_in_a_small_shop() -> None:
+    cases = scripted_cases(EU_PARAMS)
+    assert cases == sorted(name for name, _ in SCRIPTED_EU)
+    assert {"issue_example", "export_duties", "duty_refund", "tip"} <= set(cases)
 
 
-def test_the_shop_is_berlin_in_euro_with_taxes_included(shop: SimpleNamespace) -> None:
+def test_the_shop_is_berlin_in_euro_with_taxes_included(shop: ShopRecords) -> None:
     s = shop.shop
     assert (s["iana_timezone"], s["currency"], s["country_code"]) == ("Europe/Berlin", "EUR", "DE")
     assert s["taxes_included"] is True
     assert all(o["currency"] == "EUR" and o["shop_url"] == s["shop_url"] for o in shop.orders)
 
 
-def test_each_order_carries_its_own_taxes_included(shop: SimpleNamespace) -> None:
+def test_each_order_carries_its_own_taxes_included(shop: ShopRecords) -> None:
     """Domestic and EU orders include VAT; export orders are `false` and carry no VAT."""
     by_flag: Counter[tuple[bool, bool]] = Counter()
     for o in shop.orders:
@@ -85,7 +71,7 @@ def test_each_order_carries_its_own_taxes_included(shop: SimpleNamespace) -> Non
     assert by_flag[(False, True)] >= 300 and by_flag[(True, False)] >= 20, by_flag
 
 
-def test_vat_inside_lines_with_and_without_discounts(shop: SimpleNamespace) -> None:
+def test_vat_inside_lines_with_and_without_discounts(shop: ShopRecords) -> None:
     """tax = cents((price x qty - discounts) x r / (1 + r)), at the customer's country's rate
     for the product's VAT class."""
     rates: Counter[tuple[str, Decimal]] = Counter()
@@ -116,7 +102,7 @@ def test_vat_inside_lines_with_and_without_discounts(shop: SimpleNamespace) -> N
     assert len({code for code, _ in rates}) >= 4, "EU customers pay their own country's VAT"
 
 
-def test_shipping_charges_include_vat(shop: SimpleNamespace) -> None:
+def test_shipping_charges_include_vat(shop: ShopRecords) -> None:
     charged = 0
     for o in shop.orders:
         for s in o["shipping_lines"]:
@@ -134,7 +120,7 @@ def test_shipping_charges_include_vat(shop: SimpleNamespace) -> None:
     assert {Decimal("5.95"), Decimal("11.90"), Decimal("0.00")} <= prices
 
 
-def test_export_orders_are_priced_without_german_vat(shop: SimpleNamespace) -> None:
+def test_export_orders_are_priced_without_german_vat(shop: ShopRecords) -> None:
     exports = [o for o in shop.orders if country(o) in EXPORT]
     assert {country(o) for o in exports} == EXPORT
     for o in exports:
@@ -151,7 +137,7 @@ def test_export_orders_are_priced_without_german_vat(shop: SimpleNamespace) -> N
     assert {o["presentment_currency"] for o in exports} >= {"CHF", "GBP", "USD", "NOK"}
 
 
-def test_duties_on_export_orders_and_their_refunds(shop: SimpleNamespace) -> None:
+def test_duties_on_export_orders_and_their_refunds(shop: ShopRecords) -> None:
     with_duties = []
     for o in shop.orders:
         duties = [d for li in o["line_items"] for d in li["duties"]]
@@ -181,7 +167,7 @@ def test_duties_on_export_orders_and_their_refunds(shop: SimpleNamespace) -> Non
     assert all(r["duties"] == "[]" for r in shop.refunds if money(r["total_duties_set"]) == 0)
 
 
-def test_tips_are_line_items_outside_the_subtotal(shop: SimpleNamespace) -> None:
+def test_tips_are_line_items_outside_the_subtotal(shop: ShopRecords) -> None:
     tipped = [o for o in shop.orders if o["total_tip_received"]]
     assert len(tipped) >= 3, "tips (scripted + natural)"
     for o in tipped:
@@ -217,9 +203,7 @@ def test_tips_are_line_items_outside_the_subtotal(shop: SimpleNamespace) -> None
     )
 
 
-def test_a_cancelled_tip_is_reversed_on_the_cancel_day(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_a_cancelled_tip_is_reversed_on_the_cancel_day(shop: ShopRecords) -> None:
     """A tipped order never paid and cancelled: the cancellation returns the tip too (a
     RETURN TIP sale at `cancelled_at`), the order's current total is 0, and its
     `total_tip_received` still says what the tip lines say (it is not a `current_*` total)."""
@@ -230,14 +214,14 @@ def test_a_cancelled_tip_is_reversed_on_the_cancel_day(
         assert Decimal(str(o["total_tip_received"])) == money(tip["price_set"]) > 0
         assert money(o["current_total_price_set"]) == 0
         (edit,) = [a for a in shop.ledger[o["id"]]["agreements"] if a["reason"] == "ORDER_EDIT"]
-        assert demo.parse_ts(edit["happened_at"]) == demo.parse_ts(o["cancelled_at"])
+        assert parse_ts(edit["happened_at"]) == parse_ts(o["cancelled_at"])
         tips = [s for s in edit["sales"] if s["line_type"] == "TIP"]
         assert [(s["action_type"], money(s["total_amount"])) for s in tips] == [
             ("RETURN", -money(tip["price_set"]))
         ]
 
 
-def test_refunds_of_vat_inclusive_lines_and_shipping(shop: SimpleNamespace) -> None:
+def test_refunds_of_vat_inclusive_lines_and_shipping(shop: ShopRecords) -> None:
     """A refunded subtotal includes its VAT (total_tax says how much); a shipping refund's
     amount is the shipping without VAT, its tax_amount the VAT (both negative)."""
     lines = shipping = partial = 0
@@ -268,9 +252,7 @@ def test_refunds_of_vat_inclusive_lines_and_shipping(shop: SimpleNamespace) -> N
     assert lines >= 5 and shipping >= 1 and partial >= 1
 
 
-def test_cancellation_of_a_tax_inclusive_order(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_cancellation_of_a_tax_inclusive_order(shop: ShopRecords) -> None:
     cancelled = [o for o in shop.orders if o["cancelled_at"] and o["taxes_included"]]
     refunded_ids = {r["order_id"] for r in shop.refunds}
     assert any(o["id"] in refunded_ids for o in cancelled), "cancelled with a refund"
@@ -278,7 +260,7 @@ def test_cancellation_of_a_tax_inclusive_order(
     assert unrefunded, "cancelled without a refund"
     for o in unrefunded:
         (edit,) = [a for a in shop.ledger[o["id"]]["agreements"] if a["reason"] == "ORDER_EDIT"]
-        assert demo.parse_ts(edit["happened_at"]) == demo.parse_ts(o["cancelled_at"])
+        assert parse_ts(edit["happened_at"]) == parse_ts(o["cancelled_at"])
         returned = sum(
             (Decimal(repr(s["total_amount"]["shop_money"]["amount"])) for s in edit["sales"]), ZERO
         )
@@ -287,19 +269,13 @@ def test_cancellation_of_a_tax_inclusive_order(
     assert exported, "a cancelled export order pays its duties back"
 
 
-def _local(shop: SimpleNamespace, ts: str, demo: SimpleNamespace) -> datetime:
-    return demo.parse_ts(ts).astimezone(shop.tz)
-
-
-def test_local_midnight_and_both_dst_changes_in_berlin(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
-    offsets = Counter(_local(shop, o["processed_at"], demo).utcoffset() for o in shop.orders)
+def test_local_midnight_and_both_dst_changes_in_berlin(shop: ShopRecords) -> None:
+    offsets = Counter(shop.local(o["processed_at"]).utcoffset() for o in shop.orders)
     assert set(offsets) == {timedelta(hours=1), timedelta(hours=2)}, offsets
     walls = Counter(
         (local.date(), local.time(), local.utcoffset())
         for o in shop.orders
-        if (local := _local(shop, o["processed_at"], demo))
+        if (local := shop.local(o["processed_at"]))
     )
     fall, spring = date(2025, 10, 26), date(2026, 3, 29)
     # the hour that happens twice: 02:30 CEST and 02:30 CET
@@ -309,23 +285,20 @@ def test_local_midnight_and_both_dst_changes_in_berlin(
     assert walls[(spring, time(1, 30), timedelta(hours=1))]
     assert walls[(spring, time(3, 30), timedelta(hours=2))]
     # 00:30 local is still the previous day in UTC: local and UTC dates differ
-    midnight = [
-        o for o in shop.orders if _local(shop, o["processed_at"], demo).time() == time(0, 30)
-    ]
+    midnight = [o for o in shop.orders if shop.local(o["processed_at"]).time() == time(0, 30)]
     assert len(midnight) >= 3
     for o in midnight:
-        local = _local(shop, o["processed_at"], demo)
+        local = shop.local(o["processed_at"])
         assert local.astimezone(UTC).date() == local.date() - timedelta(days=1)
     # and a refund at local 00:20: its day is not its UTC day
-    late = [r for r in shop.refunds if _local(shop, r["processed_at"], demo).time() < time(1)]
+    late = [r for r in shop.refunds if shop.local(r["processed_at"]).time() < time(1)]
     assert late and all(
-        _local(shop, r["processed_at"], demo).date()
-        != demo.parse_ts(r["processed_at"]).astimezone(UTC).date()
+        shop.local(r["processed_at"]).date() != parse_ts(r["processed_at"]).astimezone(UTC).date()
         for r in late
     )
 
 
-def test_the_usual_cases_occur_in_the_eu_shop_too(shop: SimpleNamespace) -> None:
+def test_the_usual_cases_occur_in_the_eu_shop_too(shop: ShopRecords) -> None:
     statuses = Counter(o["financial_status"] for o in shop.orders)
     assert statuses["partially_refunded"] and statuses["refunded"] and statuses["pending"]
     assert any(o["test"] for o in shop.orders) and any(o["deleted_at"] for o in shop.orders)

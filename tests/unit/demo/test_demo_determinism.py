@@ -8,13 +8,15 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
+from support.demo_lake import EU_PARAMS, FIRST_UNTIL, LAST_DAY, PARAMS
 
-from spoon.demo import extract_demo
+from spoon.extract.demo import extract_demo
+from spoon.extract.demo.shops import PROFILES
+from spoon.load.lake import STREAMS
 
 SPOON = str(Path(sys.executable).parent / "spoon")
 
@@ -56,7 +58,6 @@ def _cli_extract(lake: Any, cwd: Path) -> subprocess.CompletedProcess[str]:
 def test_same_seed_and_parameters_give_a_byte_identical_lake(
     which: str,
     make_lake: Callable[..., Any],
-    demo: SimpleNamespace,
     tmp_path: Path,
     request: pytest.FixtureRequest,
 ) -> None:
@@ -74,33 +75,33 @@ def test_same_seed_and_parameters_give_a_byte_identical_lake(
     assert not differ, f"same seed, different bytes in {differ}"
     # and the comparison is not vacuous: every stream, the sync state and the truth
     streams = {path.split("/")[2] for path in want if path.startswith("lake/shopify/")}
-    assert streams == set(demo.STREAMS)
+    assert streams == set(STREAMS)
     assert "lake/_state/demo/shopify.json" in want
     assert "truth/daily_sales.csv" in want
 
 
 def test_same_sequence_of_syncs_gives_a_byte_identical_lake(
-    two_syncs: Any, make_lake: Callable[[str], Any], demo: SimpleNamespace
+    two_syncs: Any, make_lake: Callable[[str], Any]
 ) -> None:
     again = make_lake("same-syncs")
-    again.sync(demo.FIRST_UNTIL)
+    again.sync(FIRST_UNTIL)
     assert again.snapshots[0] == two_syncs.snapshots[0]
-    again.sync(demo.LAST_DAY)
+    again.sync(LAST_DAY)
     assert again.snapshots[1] == two_syncs.snapshots[1]
 
 
 def test_two_shops_in_one_process_keep_their_own_shop(
-    full_shop: Any, eu_shop: Any, make_lake: Callable[..., Any], demo: SimpleNamespace
+    full_shop: Any, eu_shop: Any, make_lake: Callable[..., Any]
 ) -> None:
     """A US and an EU shop generated into two namespaces of one lake, in one process: each
     record carries its own shop's shop_url, currency and zone, and the US namespace holds
     exactly what a lake of the US shop alone holds (nothing leaks between shops)."""
     lake = make_lake("two-shops")
-    for namespace, params in (("shop_us", demo.PARAMS), ("shop_eu", demo.EU_PARAMS)):
+    for namespace, params in (("shop_us", PARAMS), ("shop_eu", EU_PARAMS)):
         extract_demo(str(lake.root), namespace, lake.truth_dir / namespace, until=None, **params)
-    us, eu = demo.PROFILES["us"], demo.PROFILES["eu"]
+    us, eu = PROFILES["us"], PROFILES["eu"]
     for namespace, shop, alone in (("shop_us", us, full_shop), ("shop_eu", eu, eu_shop)):
-        for stream in demo.STREAMS:
+        for stream in STREAMS:
             rows = [
                 row
                 for path in sorted((lake.root / namespace / stream).glob("*.parquet"))
@@ -125,11 +126,9 @@ def test_two_shops_in_one_process_keep_their_own_shop(
         assert shop_rec["iana_timezone"] == shop.timezone
 
 
-def test_another_seed_gives_another_shop(
-    full_shop: Any, make_lake: Callable[[str], Any], demo: SimpleNamespace
-) -> None:
+def test_another_seed_gives_another_shop(full_shop: Any, make_lake: Callable[[str], Any]) -> None:
     other = make_lake("other-seed")
-    other.sync(seed=demo.PARAMS["seed"] + 1)
+    other.sync(seed=PARAMS["seed"] + 1)
     want, got = full_shop.snapshots[-1], other.hashes()
     for stream in ("shop", "customers", "orders", "order_refunds", "transactions"):
         ours = {p: h for p, h in want.items() if p.startswith(f"lake/shopify/{stream}/")}

@@ -10,14 +10,14 @@ import dataclasses
 import json
 from collections import Counter, defaultdict
 from decimal import Decimal
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support.demo_lake import PARAMS, DemoLake, parse_ts
 
-from spoon.demo import records
-from spoon.demo.history import History
-from spoon.demo.model import DemoConfig
+from spoon.extract.demo import records
+from spoon.extract.demo.history import History
+from spoon.extract.demo.model import DemoConfig
 
 ZERO = Decimal("0.00")
 SHOPS = ["full_shop", "eu_shop"]
@@ -48,13 +48,25 @@ def sales_of(record: dict[str, Any], **where: str) -> list[dict[str, Any]]:
     ]
 
 
+@dataclasses.dataclass
+class LedgerShop:
+    """A shop's latest orders, ledger and refunds by id, its transactions by order id."""
+
+    lake: DemoLake
+    orders: dict[int, dict[str, Any]]
+    ledger: dict[int, dict[str, Any]]
+    refunds: dict[int, dict[str, Any]]
+    transactions: dict[int, list[dict[str, Any]]]
+    currency: str
+
+
 @pytest.fixture(params=SHOPS)
-def shop(request: pytest.FixtureRequest) -> SimpleNamespace:
+def shop(request: pytest.FixtureRequest) -> LedgerShop:
     lake = request.getfixturevalue(request.param)
     transactions: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for t in lake.latest("transactions").values():
         transactions[t["order_id"]].append(t)
-    return SimpleNamespace(
+    return LedgerShop(
         lake=lake,
         orders=lake.latest("orders"),
         ledger=lake.latest("order_agreements"),
@@ -64,22 +76,20 @@ def shop(request: pytest.FixtureRequest) -> SimpleNamespace:
     )
 
 
-def test_one_ledger_record_per_order_not_deleted(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_one_ledger_record_per_order_not_deleted(shop: LedgerShop) -> None:
     live = {i for i, o in shop.orders.items() if o["deleted_at"] is None}
     assert set(shop.ledger) == live
     for order_id, rec in shop.ledger.items():
         order = shop.orders[order_id]
         # the same change instant as the order's latest version, in GraphQL's UTC `Z`
         assert rec["updated_at"].endswith("Z") and rec["created_at"].endswith("Z")
-        assert demo.parse_ts(rec["updated_at"]) == demo.parse_ts(order["updated_at"])
-        assert demo.parse_ts(rec["created_at"]) == demo.parse_ts(order["created_at"])
+        assert parse_ts(rec["updated_at"]) == parse_ts(order["updated_at"])
+        assert parse_ts(rec["created_at"]) == parse_ts(order["created_at"])
         assert rec["admin_graphql_api_id"] == f"gid://shopify/Order/{order_id}"
         assert rec["shop_url"] == order["shop_url"]
 
 
-def test_records_have_the_connectors_shape(shop: SimpleNamespace, demo: SimpleNamespace) -> None:
+def test_records_have_the_connectors_shape(shop: LedgerShop) -> None:
     kinds: Counter[tuple[str, str]] = Counter()
     for rec in shop.ledger.values():
         assert isinstance(rec["id"], int)
@@ -125,9 +135,7 @@ def test_records_have_the_connectors_shape(shop: SimpleNamespace, demo: SimpleNa
     assert want <= set(kinds), kinds
 
 
-def test_agreements_book_the_order_its_refunds_and_its_cancellation(
-    shop: SimpleNamespace, demo: SimpleNamespace
-) -> None:
+def test_agreements_book_the_order_its_refunds_and_its_cancellation(shop: LedgerShop) -> None:
     refunds: dict[int, list[dict[str, Any]]] = defaultdict(list)
     for r in shop.refunds.values():
         refunds[r["order_id"]].append(r)
@@ -136,16 +144,16 @@ def test_agreements_book_the_order_its_refunds_and_its_cancellation(
         order = shop.orders[order_id]
         first, *rest = rec["agreements"]
         assert first["reason"] == "ORDER"
-        assert demo.parse_ts(first["happened_at"]) == demo.parse_ts(order["processed_at"])
+        assert parse_ts(first["happened_at"]) == parse_ts(order["processed_at"])
         ordered = {s["line_item"]["id"]: s for s in first["sales"] if s["line_type"] == "PRODUCT"}
         merch = {li["id"] for li in order["line_items"] if li["product_id"] and not li["gift_card"]}
         assert set(ordered) == merch, "one ORDER sale per line item"
-        refund_times = sorted(demo.parse_ts(r["processed_at"]) for r in refunds[order_id])
-        booked = sorted(demo.parse_ts(a["happened_at"]) for a in rest if a["reason"] == "REFUND")
+        refund_times = sorted(parse_ts(r["processed_at"]) for r in refunds[order_id])
+        booked = sorted(parse_ts(a["happened_at"]) for a in rest if a["reason"] == "REFUND")
         if order["cancelled_at"] and any(a["reason"] == "ORDER_EDIT" for a in rest):
             cancellations += 1
             (edit,) = [a for a in rest if a["reason"] == "ORDER_EDIT"]
-            assert demo.parse_ts(edit["happened_at"]) == demo.parse_ts(order["cancelled_at"])
+            assert parse_ts(edit["happened_at"]) == parse_ts(order["cancelled_at"])
             assert all(s["action_type"] == "RETURN" for s in edit["sales"])
         assert booked == refund_times, order_id
         # every unit ordered is returned at most once
@@ -159,7 +167,7 @@ def test_agreements_book_the_order_its_refunds_and_its_cancellation(
     assert cancellations, "a cancellation without a refund reverses its sales"
 
 
-def test_every_paid_order_ledger_equals_the_money_that_moved(shop: SimpleNamespace) -> None:
+def test_every_paid_order_ledger_equals_the_money_that_moved(shop: LedgerShop) -> None:
     """Σ of every sale's total_amount (all line types) == the sale transaction less the
     refund transactions, for every paid order; a cancellation without a refund reverses the
     sales (ORDER_EDIT) but moves no money, so it is left out of the sum."""
@@ -190,7 +198,7 @@ def test_every_paid_order_ledger_equals_the_money_that_moved(shop: SimpleNamespa
         assert checked["DUTY"] and checked["TIP"], checked
 
 
-def test_every_order_ledger_equals_its_current_totals(shop: SimpleNamespace) -> None:
+def test_every_order_ledger_equals_its_current_totals(shop: LedgerShop) -> None:
     """The ledger as of the sync against the order's own `current_*` totals."""
     compared = 0
     for order_id, rec in shop.ledger.items():
@@ -249,10 +257,10 @@ def test_tax_inclusive_sales_split_discounts_by_the_rule(eu_shop: Any) -> None:
     assert seen >= 3, "tax-inclusive lines with a discount"
 
 
-def test_an_order_without_agreements_is_an_empty_object(demo: SimpleNamespace) -> None:
+def test_an_order_without_agreements_is_an_empty_object() -> None:
     """The connector's quirk (`agreements: {}`, not `[]`), kept in the one place that
     renders the record; no demo order has none, as no Shopify order has."""
-    history = History(DemoConfig(**demo.PARAMS))
+    history = History(DemoConfig(**PARAMS))
     order = next(iter(history.orders()))
     cutoff = order.processed_at.replace(year=2030)
     assert [a["reason"] for a in records.agreements_record(order, cutoff)["agreements"]] == [

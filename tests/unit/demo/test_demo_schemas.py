@@ -12,7 +12,6 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from functools import cache
 from pathlib import Path
-from types import SimpleNamespace
 from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
@@ -22,8 +21,10 @@ from jsonschema import Draft7Validator
 from referencing import Registry, Resource
 from referencing.exceptions import NoSuchResource
 from referencing.jsonschema import DRAFT7
+from support.demo_lake import NAMESPACE, schemas_dir
+from support.paths import REPO
 
-from spoon.lake import FILE_RE, STREAMS, Lake
+from spoon.load.lake import FILE_RE, STREAMS, Lake
 from spoon.stream_schemas import declared
 
 if TYPE_CHECKING:
@@ -113,11 +114,11 @@ def test_refs_to_shared_definitions_are_resolved(tmp_path: Path) -> None:
     assert problems == ["p.shop_money.amount: string in Parquet, schema says ['null', 'number']"]
 
 
-def test_make_test_fetches_the_schemas_first(demo: SimpleNamespace) -> None:
+def test_make_test_fetches_the_schemas_first() -> None:
     import subprocess
 
     out = subprocess.run(
-        ["make", "-pn", "test"], capture_output=True, text=True, cwd=demo.REPO, timeout=60
+        ["make", "-pn", "test"], capture_output=True, text=True, cwd=REPO, timeout=60
     )
     rules = [ln for ln in out.stdout.splitlines() if ln.startswith("test:")]
     assert rules and "shopify-schemas" in rules[0].split(), rules
@@ -132,13 +133,13 @@ def lake(request: pytest.FixtureRequest) -> Any:
 @pytest.mark.parametrize("which", ["two_syncs", "eu_two_syncs"])
 @pytest.mark.parametrize("stream", STREAMS)
 def test_every_record_validates_against_source_shopify_schema(
-    which: str, stream: str, demo: SimpleNamespace, request: pytest.FixtureRequest
+    which: str, stream: str, request: pytest.FixtureRequest
 ) -> None:
     """Both syncs' records: new ones and new versions of changed ones (refunded, cancelled…),
     of the US shop and of the tax-inclusive EU shop (duties, tips, export orders).
     (The single-sync shop holds the same latest versions, see test_demo_syncs.)"""
     lake = request.getfixturevalue(which)
-    validator = load_validators(demo.schemas_dir())[stream]
+    validator = load_validators(schemas_dir())[stream]
     records = lake.records(stream)
     assert records, f"no {stream} records"
     # the writer writes a union (`transactions.receipt`) as JSON text, and as null where the
@@ -154,11 +155,9 @@ def test_every_record_validates_against_source_shopify_schema(
 
 
 @pytest.mark.parametrize("stream", STREAMS)
-def test_every_column_is_a_schema_field_of_the_right_type(
-    lake: Any, stream: str, demo: SimpleNamespace
-) -> None:
+def test_every_column_is_a_schema_field_of_the_right_type(lake: Any, stream: str) -> None:
     """The Parquet types themselves agree with the schema's types, nested ones included."""
-    validator, resolver = load_schemas(demo.schemas_dir())[stream]
+    validator, resolver = load_schemas(schemas_dir())[stream]
     props = validator.schema["properties"]
     problems: list[str] = []
     for path in lake.files(stream):
@@ -227,11 +226,11 @@ def _check_type(
 
 
 # ---- contract 1: layout and Airbyte columns ---------------------------------------------------
-def test_lake_layout_is_airbyte_s3_layout(lake: Any, demo: SimpleNamespace) -> None:
+def test_lake_layout_is_airbyte_s3_layout(lake: Any) -> None:
     root: Path = lake.root
-    assert {p.name for p in root.iterdir()} == {demo.NAMESPACE, "_state"}
-    ns = root / demo.NAMESPACE
-    assert {p.name for p in ns.iterdir()} == set(demo.STREAMS)
+    assert {p.name for p in root.iterdir()} == {NAMESPACE, "_state"}
+    ns = root / NAMESPACE
+    assert {p.name for p in ns.iterdir()} == set(STREAMS)
     cutoffs = {
         int(lake.shop.day_cutoff(r.until).timestamp() * 1000): r.sync_id
         for r in lake.reports
@@ -248,17 +247,17 @@ def test_lake_layout_is_airbyte_s3_layout(lake: Any, demo: SimpleNamespace) -> N
             utc_day = datetime.fromtimestamp(epoch_ms / 1000, UTC)
             assert name.startswith(f"{utc_day:%Y_%m_%d}_"), name
     # the loader's own listing sees exactly these files
-    listed = {f.key for f in Lake(f"file://{root}").list_files(demo.NAMESPACE)}
-    assert listed == {f"{demo.NAMESPACE}/{p.parent.name}/{p.name}" for p in ns.rglob("*.parquet")}
+    listed = {f.key for f in Lake(f"file://{root}").list_files(NAMESPACE)}
+    assert listed == {f"{NAMESPACE}/{p.parent.name}/{p.name}" for p in ns.rglob("*.parquet")}
 
 
-def test_airbyte_metadata_columns(lake: Any, demo: SimpleNamespace) -> None:
+def test_airbyte_metadata_columns(lake: Any) -> None:
     raw_ids: set[str] = set()
     total = 0
     sync_of = {
         int(lake.shop.day_cutoff(r.until).timestamp() * 1000): r.sync_id for r in lake.reports
     }
-    for stream in demo.STREAMS:
+    for stream in STREAMS:
         for path in lake.files(stream):
             table = pq.read_table(path)
             schema = table.schema

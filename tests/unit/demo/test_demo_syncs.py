@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import timedelta
-from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from support.demo_lake import FIRST_UNTIL, LAST_DAY, parse_ts
 
-from spoon.demo.shops import US
 from spoon.errors import SpoonError
+from spoon.extract.demo.shops import US
+from spoon.load.lake import STREAMS
 
 #: The timestamp telling when a record last changed, per stream (refunds and transactions
 #: never change after they happen).
@@ -55,15 +56,13 @@ def test_second_sync_only_adds_files(two_syncs: Any) -> None:
 
 
 @pytest.mark.parametrize("stream", sorted(CHANGED_AT))
-def test_each_sync_holds_what_changed_in_its_window(
-    two_syncs: Any, stream: str, demo: SimpleNamespace
-) -> None:
-    cut1, cut2 = US.day_cutoff(demo.FIRST_UNTIL), US.day_cutoff(demo.LAST_DAY)
+def test_each_sync_holds_what_changed_in_its_window(two_syncs: Any, stream: str) -> None:
+    cut1, cut2 = US.day_cutoff(FIRST_UNTIL), US.day_cutoff(LAST_DAY)
     syncs = _by_sync(two_syncs, stream)
     assert set(syncs) <= {1, 2} and 1 in syncs
     for sync_id, (since, cutoff) in {1: (None, cut1), 2: (cut1, cut2)}.items():
         for row in syncs.get(sync_id, []):
-            at = demo.parse_ts(row[CHANGED_AT[stream]])
+            at = parse_ts(row[CHANGED_AT[stream]])
             assert at < cutoff == row["_airbyte_extracted_at"], (stream, row["id"])
             assert since is None or at >= since, (stream, row["id"], "is not new in sync 2")
     # no record is sent twice unchanged: (id, changed-at) is unique across both syncs
@@ -71,21 +70,19 @@ def test_each_sync_holds_what_changed_in_its_window(
     assert len(keys) == len(set(keys))
 
 
-def test_second_sync_holds_new_orders_and_new_versions_of_changed_ones(
-    two_syncs: Any, demo: SimpleNamespace
-) -> None:
-    cut1 = US.day_cutoff(demo.FIRST_UNTIL)
+def test_second_sync_holds_new_orders_and_new_versions_of_changed_ones(two_syncs: Any) -> None:
+    cut1 = US.day_cutoff(FIRST_UNTIL)
     syncs = _by_sync(two_syncs, "orders")
     first = {r["id"]: r for r in syncs[1]}
     second = {r["id"]: r for r in syncs[2]}
     assert len(first) == len(syncs[1]) and len(second) == len(syncs[2])
     new = [r for i, r in second.items() if i not in first]
     again = [(first[i], r) for i, r in second.items() if i in first]
-    assert new and all(demo.parse_ts(r["processed_at"]) >= cut1 for r in new)
-    assert all(demo.parse_ts(r["processed_at"]) < cut1 for r in first.values())
+    assert new and all(parse_ts(r["processed_at"]) >= cut1 for r in new)
+    assert all(parse_ts(r["processed_at"]) < cut1 for r in first.values())
     assert again, "no order of the first sync changed later"
     for old, latest in again:
-        assert demo.parse_ts(latest["updated_at"]) > demo.parse_ts(old["updated_at"])
+        assert parse_ts(latest["updated_at"]) > parse_ts(old["updated_at"])
         assert _strip(latest) != _strip(old)
     # the changes the money metrics depend on show up as new versions
     refunded_later = [
@@ -106,16 +103,14 @@ def test_second_sync_holds_new_orders_and_new_versions_of_changed_ones(
         new_refunds = {r["id"] for r in latest["refunds"]} - {r["id"] for r in _old["refunds"]}
         assert new_refunds <= set(refunds_2)
         assert all(refunds_2[i]["order_id"] == latest["id"] for i in new_refunds)
-        refunded_at = max(demo.parse_ts(refunds_2[i]["created_at"]) for i in new_refunds)
-        assert demo.parse_ts(latest["updated_at"]) >= refunded_at
+        refunded_at = max(parse_ts(refunds_2[i]["created_at"]) for i in new_refunds)
+        assert parse_ts(latest["updated_at"]) >= refunded_at
 
 
-def test_incremental_lake_dedupes_to_the_full_sync(
-    two_syncs: Any, full_shop: Any, demo: SimpleNamespace
-) -> None:
+def test_incremental_lake_dedupes_to_the_full_sync(two_syncs: Any, full_shop: Any) -> None:
     """Keeping the latest version of each record of the two syncs gives exactly what one
     sync up to the same day holds: no change is lost between syncs."""
-    for stream in demo.STREAMS:
+    for stream in STREAMS:
         inc = {i: _strip(r) for i, r in two_syncs.latest(stream).items()}
         full = {i: _strip(r) for i, r in full_shop.latest(stream).items()}
         assert sorted(inc) == sorted(full), stream
@@ -131,24 +126,24 @@ def test_incremental_lake_dedupes_to_the_full_sync(
 
 
 def test_rerunning_a_sync_is_a_no_op_and_going_back_is_refused(
-    make_lake: Callable[[str], Any], demo: SimpleNamespace
+    make_lake: Callable[[str], Any],
 ) -> None:
     lake = make_lake("rerun")
-    first = lake.sync(demo.FIRST_UNTIL)
+    first = lake.sync(FIRST_UNTIL)
     assert first.files and first.sync_id == 1
     before = lake.hashes()
 
-    again = lake.sync(demo.FIRST_UNTIL)
+    again = lake.sync(FIRST_UNTIL)
     assert again.nothing_new and again.records == {} and again.sync_id == 1
     assert lake.hashes() == before, "re-running the same sync day changed the lake"
 
     # the truth is rewritten if it went missing, identically, and the lake stays as it was
     lake.truth_file.unlink()
-    lake.sync(demo.FIRST_UNTIL)
+    lake.sync(FIRST_UNTIL)
     assert lake.hashes() == before
 
     with pytest.raises(SpoonError, match="already synced to"):
-        lake.sync(demo.FIRST_UNTIL - timedelta(days=1))
+        lake.sync(FIRST_UNTIL - timedelta(days=1))
     with pytest.raises(SpoonError, match=r"already holds a demo shop made with .*seed=7"):
-        lake.sync(demo.FIRST_UNTIL + timedelta(days=1), seed=8)
+        lake.sync(FIRST_UNTIL + timedelta(days=1), seed=8)
     assert lake.hashes() == before, "a refused sync wrote something"

@@ -1,6 +1,6 @@
 """The ground truth beside the lake equals the metrics recomputed from the lake, two ways.
 
-`spoon.demo.truth` derives the truth from the generator's ledger objects. Here the same
+`spoon.extract.demo.truth` derives the truth from the generator's ledger objects. Here the same
 metrics are recomputed from the Parquet rows alone (latest version of each record, amounts
 from the `shop_money` side as Decimal), twice and independently:
 
@@ -21,11 +21,11 @@ from collections import defaultdict
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from types import SimpleNamespace
 from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
+from support.demo_lake import parse_ts
 
 ZERO = Decimal("0.00")
 #: The truth file's money columns, in its column order (duties and tips were appended).
@@ -267,14 +267,14 @@ def _differences(
 
 @pytest.mark.parametrize("which", SHOPS)
 def test_truth_equals_metrics_recomputed_from_rest_records_and_from_the_ledger(
-    which: str, request: pytest.FixtureRequest, demo: SimpleNamespace
+    which: str, request: pytest.FixtureRequest
 ) -> None:
     lake = request.getfixturevalue(which)
     truth = read_truth(lake.truth_file)
     assert len(truth) >= 100, "one row per day with sales events"
     for what, got in (
-        ("REST records", recompute_rest(lake, demo.parse_ts)),
-        ("ledger", recompute_ledger(lake, demo.parse_ts)),
+        ("REST records", recompute_rest(lake, parse_ts)),
+        ("ledger", recompute_ledger(lake, parse_ts)),
     ):
         wrong = _differences(truth, got, what)
         assert not wrong, f"{len(wrong)} differences, e.g.:\n" + "\n".join(wrong[:10])
@@ -311,9 +311,7 @@ def test_tax_inclusive_metrics_are_not_the_tax_on_top_metrics(eu_shop: Any) -> N
     assert gross < naive - 1000  # VAT is out of the included orders' gross
 
 
-def test_the_issues_order_107_at_7_percent_with_11_90_shipping_at_19_percent(
-    eu_shop: Any, demo: SimpleNamespace
-) -> None:
+def test_the_issues_order_107_at_7_percent_with_11_90_shipping_at_19_percent(eu_shop: Any) -> None:
     """Issue 16's own order: one 107.00 line (7 % VAT inside: 7.00), 11.90 shipping (1.90
     VAT inside): gross 100.00, shipping 10.00, taxes 8.90, total 118.90, both ways."""
     (order,) = [
@@ -346,7 +344,7 @@ def test_the_issues_order_107_at_7_percent_with_11_90_shipping_at_19_percent(
         "tips": ZERO,
     }
     for recompute in (recompute_rest, recompute_ledger):
-        days = recompute(eu_shop, demo.parse_ts, {order["id"]})
+        days = recompute(eu_shop, parse_ts, {order["id"]})
         assert list(days.values()) == [want], recompute.__name__
 
 

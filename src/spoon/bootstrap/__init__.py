@@ -1,1 +1,0 @@
-"""bootstrap: see cli.py."""

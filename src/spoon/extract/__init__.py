@@ -1,0 +1,1 @@
+"""Extract: the demo shop, source-shopify through PyAirbyte, the Airbyte sync."""

@@ -1,0 +1,1 @@
+"""The Airbyte connection as code: definitions, diff, reconcile, `spoon airbyte …`."""

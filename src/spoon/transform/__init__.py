@@ -1,0 +1,1 @@
+"""Transform: the dbt runner, its results, the dbt docs site."""
