@@ -5,4 +5,3 @@
 select shop, stream, record_id, field, reason, _file_name, _airbyte_raw_id
 from {{ ref('audit_rejected_records') }}
 where reason not like 'currency %'
-
