@@ -1,5 +1,8 @@
+{{ config(meta={'fix': "sync the shop stream of that shop (spoon extract, or the Airbyte"
+    " connection's `shop` stream), and give the shop a time zone Shopify knows"}) }}
 -- Every shop seen in orders has a shop record with a known IANA time zone: its sales are
--- dated in that zone, never silently in UTC (issue 17). Fix: sync the shop stream.
+-- dated in that zone, never silently in UTC (issue 17). An error: the build stops here and
+-- `spoon transform` prints the shops and their problem.
 with order_shops as (
     select distinct shop from {{ ref('stg_shopify__orders') }}
 )

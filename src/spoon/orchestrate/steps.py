@@ -318,9 +318,30 @@ def print_summary(settings: Settings | None = None) -> dict[str, Any]:
     every shop's under "shops"."""
     s = _settings(settings)
     shops = {ns: _print_shop_summary(s, ns) for ns in s.namespaces}
+    stale = stale_marts_warning(s)
+    if stale:
+        Console(stderr=True, soft_wrap=True).print(f"[yellow]![/] {stale}", highlight=False)
     first = dict(shops[s.namespaces[0]])
     first["shops"] = shops
+    first["stale"] = stale
     return first
+
+
+def stale_marts_warning(settings: Settings | None = None) -> str | None:
+    """The dashboard's stale-marts line (the last build in audit.dbt_build_log failed after
+    the last successful one), with what to do; None when the marts are current or the
+    warehouse keeps no build log."""
+    from spoon.dashboard.backends import DuckDBBackend, ReportingError
+    from spoon.dashboard.freshness import freshness
+
+    s = _settings(settings)
+    if s.warehouse != "duckdb":  # Snowflake: the dashboard and the DAG's alerts say it
+        return None
+    try:
+        warning = freshness(DuckDBBackend(Path(s.duckdb_path), lock_retries=0)).stale_warning()
+    except ReportingError:  # the summary was printed: a warning we cannot read is no error
+        return None
+    return f"{warning} Fix the build and run `spoon transform`." if warning else None
 
 
 def _print_shop_summary(s: Settings, shop: str) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import time
@@ -11,7 +12,13 @@ from pathlib import Path
 from spoon.errors import SpoonError, TransformError
 from spoon.settings import Settings
 from spoon.transform.env import NO_TRACKING, dbt_profile_env
-from spoon.transform.results import failure_summary, target_path
+from spoon.transform.results import (
+    describe_rows,
+    failed_test,
+    failure_summary,
+    fix_of,
+    target_path,
+)
 
 
 def dbt_env(settings: Settings) -> dict[str, str]:
@@ -77,11 +84,43 @@ def run_dbt(
         first = (errors or tail or ["no output"])[0].strip()
         project = Path(settings.dbt_project_dir).resolve()
         results = target_path(project, args, dbt_env(settings)) / "run_results.json"
-        summary = failure_summary(results, since=started)
+        summary = failure_summary(results, since=started, manifest=results.parent / "manifest.json")
         if summary:  # the run's own artifact: which node failed and why
-            raise TransformError(f"dbt {args[0]} failed: {summary} ({results})")
+            detail = failing_rows_detail(settings, results)
+            raise TransformError(f"dbt {args[0]} failed: {summary}{detail} ({results})")
         raise TransformError(f"dbt {args[0]} failed (exit {code}): {first}")
     return code
+
+
+def failing_rows_detail(settings: Settings, run_results: Path) -> str:
+    """'; first failing rows: shop=shop_x, problem=no shop record. Fix: …' for a run whose
+    first failure is a test: its compiled SQL again through `dbt show` (dbt's own
+    connection, either warehouse; it writes no artifacts), and the test's `meta.fix`.
+    Empty when there is no such test or dbt cannot show it: the summary stands alone."""
+    manifest = run_results.parent / "manifest.json"
+    test = failed_test(run_results, manifest)
+    if test is None:
+        return ""
+    detail = ""
+    cmd = dbt_command(settings, ["show", "--inline", test.compiled_code, "--limit", "3"])
+    cmd += ["--output", "json", "--quiet", "--no-write-json"]
+    try:
+        out = subprocess.run(
+            cmd,
+            env=dbt_env(settings),
+            capture_output=True,
+            text=True,
+            timeout=300,
+            cwd=str(Path(settings.dbt_project_dir).resolve()),
+        )
+        shown = out.stdout[out.stdout.index("{") :] if out.returncode == 0 else '{"show": []}'
+        rows = json.loads(shown)["show"]
+    except (OSError, subprocess.SubprocessError, ValueError, KeyError, TypeError):
+        rows = []
+    if rows:
+        detail = f"; first failing row{'s' if len(rows) > 1 else ''}: {describe_rows(rows)}"
+    fix = fix_of(manifest, test.unique_id)
+    return f"{detail}. Fix: {fix}" if fix else detail
 
 
 #: rejected raw records per stream (DESIGN.md contract 4: dbt/models/audit)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 from support import fixture_marts
-from support.duck import copy_warehouse, query
+from support.duck import copy_warehouse, log_builds, query
 
 from spoon.dashboard import queries
 from spoon.dashboard.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
@@ -187,25 +187,6 @@ def test_freshness_from_the_load_history_run_results_and_refresh_file(
     failed["results"].append({"status": "error"})
     results.write_text(json.dumps(failed))
     assert queries.freshness(db, run_results=results).last_build is None
-
-
-def log_builds(path: Path, *builds: tuple[str, str]) -> None:
-    """Rows of audit.dbt_build_log (as dbt's on-run-end hook writes them): (finished, status)."""
-    import duckdb
-
-    with duckdb.connect(str(path)) as con:
-        con.execute("create schema if not exists audit")
-        con.execute(
-            "create table if not exists audit.dbt_build_log (invocation_id varchar, "
-            "command varchar, target_name varchar, started_at timestamp, finished_at timestamp, "
-            "status varchar, nodes integer, errors integer, skipped integer)"
-        )
-        for i, (finished, status) in enumerate(builds):
-            con.execute(
-                "insert into audit.dbt_build_log values (?, 'build', 'dev', "
-                "cast(? as timestamp) - interval 5 minute, cast(? as timestamp), ?, 80, ?, 0)",
-                [f"inv-{i}", finished, finished, status, int(status == "error")],
-            )
 
 
 def test_freshness_from_the_warehouse_build_log_stale_after_a_failed_build(

@@ -20,7 +20,7 @@ import duckdb
 import pytest
 from support.rawshop.blocks import Batch
 from support.rawshop.raw import load_duckdb
-from support.rawshop.runner import DBT, PROJECT, dbt_env, duckdb_runner
+from support.rawshop.runner import DBT, PROJECT, dbt_env
 from support.rawshop.us import SHOP, SYNCS
 
 #: (stream, record id, field, reason) of every check the bad records fail
@@ -29,14 +29,9 @@ EXPECTED = {
     ("orders", "9001", "line_items[].price", "not a decimal: twelve"),
     ("orders", "9002", "line_items[].quantity", "not an integer: 1.5x"),
     ("orders", "9003", "processed_at", "not a timestamp: not a date"),
-    (
-        "orders",
-        "9004",
-        "total_price_set.shop_money.currency_code",
-        "currency EUR is not the shop's USD",
-    ),
     ("customers", "12.5", "id", "not an integer: 12.5"),
 }
+CLI = "from spoon.cli import main; main()"
 #: marts compared row for row with the clean build
 MARTS = ("fct_orders", "fct_sales", "dim_customers", "rpt_daily_sales", "dim_shops")
 
@@ -56,15 +51,12 @@ def _bad_syncs() -> list[Batch]:
     lines = good["line_items"]
     bad_price = [{**lines[0], "price": "twelve"}, *lines[1:]]
     bad_qty = [{**lines[0], "quantity": "1.5x"}, *lines[1:]]
-    eur = copy.deepcopy(good["total_price_set"])
-    eur["shop_money"]["currency_code"] = "EUR"
     first["orders"] = [
         *first["orders"],
         order("abc"),
         order(9001, line_items=bad_price),
         order(9002, line_items=bad_qty),
         order(9003, processed_at="not a date"),
-        order(9004, total_price_set=eur),
     ]
     first["customers"] = [
         *first["customers"],
@@ -81,12 +73,8 @@ class RejectsBuild:
     stdout: str
 
 
-@pytest.fixture(scope="module")
-def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> RejectsBuild:
-    """The shop with bad records, built once by `spoon transform` (one dbt build)."""
-    workdir = tmp_path_factory.mktemp("dbt-rejects")
-    db = workdir / "warehouse.duckdb"
-    load_duckdb(db, [0, 1], _bad_syncs())
+def _spoon_transform(workdir: Path, db: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """`spoon transform [args]` on the warehouse `db`, as a user runs it."""
     env = dbt_env(
         workdir,
         SPOON_WAREHOUSE="duckdb",
@@ -98,13 +86,22 @@ def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> RejectsBuild:
         PYTHONPATH=str(Path(__file__).resolve().parents[3] / "src"),
         COLUMNS="200",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", "from spoon.cli import main; main()", "transform"],
+    return subprocess.run(
+        [sys.executable, "-c", CLI, "transform", *args],
         cwd=workdir,
         env=env,
         capture_output=True,
         text=True,
     )
+
+
+@pytest.fixture(scope="module")
+def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> RejectsBuild:
+    """The shop with bad records, built once by `spoon transform` (one dbt build)."""
+    workdir = tmp_path_factory.mktemp("dbt-rejects")
+    db = workdir / "warehouse.duckdb"
+    load_duckdb(db, [0, 1], _bad_syncs())
+    out = _spoon_transform(workdir, db)
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
     return RejectsBuild(db=db, stdout=out.stdout)
 
@@ -146,11 +143,37 @@ def test_no_bad_record_reaches_staging_and_the_marts_equal_a_clean_build(
 
 
 def test_transform_says_how_many_records_it_rejected(rejects_build: RejectsBuild) -> None:
-    assert "6 records rejected: customers 1, orders 5 (audit.rejected_records)" in (
+    assert "5 records rejected: customers 1, orders 4 (audit.rejected_records)" in (
         rejects_build.stdout
     )
     # dbt's own warning names the test
     assert "no_rejected_records" in rejects_build.stdout
+
+
+def _copy_with(rejects_build: RejectsBuild, tmp_path: Path, *raw: tuple[str, dict, str]) -> Path:
+    """A copy of the module's warehouse with raw records (stream, record, shop) added."""
+    db = tmp_path / "warehouse.duckdb"
+    shutil.copyfile(rejects_build.db, db)
+    with duckdb.connect(str(db)) as con:
+        for n, (stream, rec, ns) in enumerate(raw):
+            con.execute(
+                f"insert into raw.{stream} values (?, ?, ?, ?, ?)",
+                [
+                    json.dumps(rec),
+                    f"late-{stream}-{n}",
+                    datetime(2025, 6, 1),
+                    f"{ns}/{stream}/2025_06_01_0_0.parquet",
+                    datetime(2025, 6, 1, 1),
+                ],
+            )
+    return db
+
+
+def _error_line(out: subprocess.CompletedProcess[str]) -> str:
+    lines = [ln for ln in out.stderr.splitlines() if ln.startswith("error:")]
+    assert out.returncode == 1 and len(lines) == 1, out.stdout[-3000:] + out.stderr[-3000:]
+    assert "Traceback" not in out.stderr
+    return lines[0]
 
 
 def test_a_shop_without_its_settings_fails_the_build_instead_of_using_utc(
@@ -158,36 +181,46 @@ def test_a_shop_without_its_settings_fails_the_build_instead_of_using_utc(
 ) -> None:
     """On a copy of the module's warehouse: `shopify`'s shop record now names a time zone
     that does not exist, and orders arrive from a namespace `shop_x` that has no shop
-    record. Only those few nodes are rebuilt (one small dbt build)."""
-    db = tmp_path / "warehouse.duckdb"
-    shutil.copyfile(rejects_build.db, db)
+    record. Only those few nodes are rebuilt (one small dbt build); the one line names the
+    test, each shop and its problem, and the fix."""
     mars = {**SHOP, "iana_timezone": "Mars/Olympus_Mons", "updated_at": "2025-06-01T00:00:00Z"}
     order = {**SYNCS[0]["orders"][0], "id": 7001}
-    with duckdb.connect(str(db)) as con:
-        for stream, rec, ns in (("shop", mars, "shopify"), ("orders", order, "shop_x")):
-            con.execute(
-                f"insert into raw.{stream} values (?, ?, ?, ?, ?)",
-                [
-                    json.dumps(rec),
-                    f"late-{stream}",
-                    datetime(2025, 6, 1),
-                    f"{ns}/{stream}/2025_06_01_0_0.parquet",
-                    datetime(2025, 6, 1, 1),
-                ],
-            )
-    dbt = duckdb_runner(tmp_path)
+    db = _copy_with(rejects_build, tmp_path, ("shop", mars, "shopify"), ("orders", order, "shop_x"))
     nodes = "stg_shopify__shop stg_shopify__orders int_shop assert_every_shop_has_its_settings"
-    out = dbt("build", "--select", nodes, check=False)
-    assert out.returncode != 0, out.stdout[-3000:]
-    assert "Failure in test assert_every_shop_has_its_settings" in out.stdout
+    line = _error_line(_spoon_transform(tmp_path, db, "--select", nodes))
+    assert line.startswith(
+        "error: dbt build failed: test assert_every_shop_has_its_settings failed (2 failing rows)"
+    ), line
+    assert "shop=shop_x, iana_timezone=None, problem=no shop record" in line, line
+    assert (
+        "shop=shopify, iana_timezone=Mars/Olympus_Mons, problem=unknown time zone Mars/Olympus_Mons"
+        in line
+    ), line
+    assert "Fix: sync the shop stream of that shop" in line, line
     with duckdb.connect(str(db), read_only=True) as con:
         # no UTC default: the shop without a record has no time zone at all
         zones = con.execute("select shop, iana_timezone from intermediate.int_shop").fetchall()
-        # the test's own rows say what is wrong (its compiled SQL, run on the warehouse)
-        compiled = next((tmp_path / "target" / "compiled").rglob("assert_every_shop_has*.sql"))
-        rows = con.execute(f"select shop, problem from ({compiled.read_text()})").fetchall()
     assert sorted(zones) == [("shop_x", None), ("shopify", "Mars/Olympus_Mons")]
-    assert sorted(rows) == [
-        ("shop_x", "no shop record"),
-        ("shopify", "unknown time zone Mars/Olympus_Mons"),
-    ]
+
+
+def test_an_order_in_another_currency_than_its_shops_fails_the_build(
+    rejects_build: RejectsBuild, tmp_path: Path
+) -> None:
+    """Shopify's shop money is in the shop's currency: an order whose isn't (the shop's
+    currency changed, or a namespace mix-up) would be summed as if it were. It is rejected,
+    and the build stops with a line that names it."""
+    eur = copy.deepcopy(SYNCS[0]["orders"][0])
+    eur.update(id=9004, name="#9004")
+    eur["total_price_set"]["shop_money"]["currency_code"] = "EUR"
+    db = _copy_with(rejects_build, tmp_path, ("orders", eur, "shopify"))
+    nodes = "audit_rejected_records assert_orders_are_in_their_shop_currency"
+    out = _spoon_transform(tmp_path, db, "--select", nodes)
+    line = _error_line(out)
+    assert line.startswith(
+        "error: dbt build failed: test assert_orders_are_in_their_shop_currency failed"
+        " (1 failing row); first failing row: shop=shopify, stream=orders, record_id=9004,"
+        " field=total_price_set.shop_money.currency_code,"
+        " reason=currency EUR is not the shop's USD. Fix: the shop's currency changed"
+    ), line
+    rejected = _rows(db, "select stream, record_id, reason from audit.rejected_records")
+    assert ("orders", "9004", "currency EUR is not the shop's USD") in rejected

@@ -7,6 +7,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+from support import fixture_marts
+from support.duck import log_builds
+
 SPOON = str(Path(sys.executable).parent / "spoon")
 REPO = Path(__file__).resolve().parents[3]
 COMMANDS = (
@@ -64,6 +67,27 @@ def test_summary_without_warehouse_says_how_to_fix(tmp_path: Path) -> None:
     out = _run("summary", cwd=tmp_path)
     assert out.returncode == 1
     assert "make demo" in out.stderr
+
+
+def test_summary_after_a_failed_build_warns_the_marts_are_stale(tmp_path: Path) -> None:
+    """The marts of the last successful build are still shown (exit 0), with one line
+    saying they are stale, since when and as of which build (audit.dbt_build_log)."""
+    warehouse = fixture_marts.build_fixture_warehouse(tmp_path / "warehouse.duckdb")
+    env = {"SPOON_DUCKDB_PATH": str(warehouse), "SPOON_ENV_FILE": str(tmp_path / "no.env")}
+    log_builds(warehouse, ("2026-01-15 06:12:00", "success"))
+    fresh = _run("summary", env=env, cwd=tmp_path)
+    assert fresh.returncode == 0, fresh.stderr
+    assert "Sales summary" in fresh.stdout and "stale" not in fresh.stdout + fresh.stderr
+
+    log_builds(warehouse, ("2026-01-16 06:20:00", "error"))
+    stale = _run("summary", env=env, cwd=tmp_path)
+    assert stale.returncode == 0, stale.stderr
+    assert "Sales summary" in stale.stdout
+    (line,) = [ln for ln in stale.stderr.splitlines() if ln.strip()]
+    assert line == (
+        "! The marts are stale: the last build failed at 2026-01-16 06:20 UTC; they show "
+        "data as of the build at 2026-01-15 06:12 UTC. Fix the build and run `spoon transform`."
+    ), stale.stderr
 
 
 def test_make_help_lists_targets() -> None:

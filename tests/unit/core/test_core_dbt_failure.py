@@ -119,3 +119,41 @@ def test_without_run_results_the_first_error_line_of_the_output(
     with pytest.raises(TransformError) as err:
         run_dbt(settings, ["build"], on_line=None)
     assert str(err.value) == "dbt build failed (exit 1): Completed with 1 error"
+
+
+def test_a_failed_test_with_a_fix_is_named_first_with_its_fix(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Of two failed tests, the one whose `meta.fix` the manifest holds says best what is
+    wrong: it is named, and its fix ends the line. (The fake dbt cannot `show` the failing
+    rows: the line goes without them.)"""
+    settings = _settings(tmp_path, monkeypatch, None)
+    target = tmp_path / "dbt" / "target"
+    target.mkdir(parents=True)
+    fixed = "test.willows_spoon.assert_every_shop_has_its_settings"
+    results = {
+        "results": [
+            {**RESULTS["results"][1], "compiled_code": "select 1 as id where false"},
+            {"unique_id": fixed, "status": "fail", "failures": 1, "compiled_code": "select 1"},
+        ]
+    }
+    manifest = {"nodes": {fixed: {"config": {"meta": {"fix": "sync the\n   shop stream"}}}}}
+    (target / "manifest.json").write_text(json.dumps(manifest))
+    src = tmp_path / "results.json"
+    src.write_text(json.dumps(results))
+    monkeypatch.setenv("FAKE_RESULTS", str(src))
+    with pytest.raises(TransformError) as err:
+        run_dbt(settings, ["build"], on_line=None)
+    assert str(err.value) == (
+        "dbt build failed: test assert_every_shop_has_its_settings failed (1 failing row);"
+        " 1 more node failed. Fix: sync the shop stream"
+        f" ({target / 'run_results.json'})"
+    )
+
+
+def test_the_failing_rows_in_one_cut_line() -> None:
+    from spoon.transform.results import describe_rows
+
+    rows = [{"shop": "shop_x", "problem": "no shop\nrecord"}, {"shop": "b", "problem": None}]
+    assert describe_rows(rows) == "shop=shop_x, problem=no shop record; shop=b, problem=None"
+    assert describe_rows([{"note": "x" * 500}], limit=20) == "note=" + "x" * 14 + "…"
