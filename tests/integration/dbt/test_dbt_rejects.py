@@ -21,7 +21,7 @@ import pytest
 from support.rawshop.blocks import Batch
 from support.rawshop.raw import load_duckdb
 from support.rawshop.runner import DBT, PROJECT, dbt_env
-from support.rawshop.us import SHOP, SYNCS
+from support.rawshop.us import R1, SHOP, SYNCS
 
 #: (stream, record id, field, reason) of every check the bad records fail
 EXPECTED = {
@@ -30,15 +30,41 @@ EXPECTED = {
     ("orders", "9002", "line_items[].quantity", "not an integer: 1.5x"),
     ("orders", "9003", "processed_at", "not a timestamp: not a date"),
     ("customers", "12.5", "id", "not an integer: 12.5"),
+    # nested arrays: a tax line's rate, a refund line's subtotal
+    ("orders", "9006", "line_items[].tax_lines[].rate", "not a decimal: x"),
+    ("order_refunds", "599", "refund_line_items[].subtotal", "not a decimal: ten"),
+    # values the lake writer nulled (reported in _airbyte_meta.changes), as an object and as
+    # the JSON text a writer may keep it as
+    (
+        "orders",
+        "9005",
+        "line_items[0].price",
+        "nulled by the writer: line_items[0].price (DESTINATION_SERIALIZATION_ERROR)",
+    ),
+    (
+        "orders",
+        "9007",
+        "shipping_lines[1].price",
+        "nulled by the writer: shipping_lines[1].price (no reason given)",
+    ),
 }
 CLI = "from spoon.cli import main; main()"
+SERDE = "DESTINATION_SERIALIZATION_ERROR"
 #: marts compared row for row with the clean build
 MARTS = ("fct_orders", "fct_sales", "dim_customers", "rpt_daily_sales", "dim_shops")
 
 
+def _nulled(field: str, reason: str | None = None) -> dict[str, Any]:
+    """The `_airbyte_meta` of a record whose value of `field` the writer nulled."""
+    change = {"field": field, "change": "NULLED"}
+    return {"changes": [change if reason is None else {**change, "reason": reason}]}
+
+
 def _bad_syncs() -> list[Batch]:
     """SYNCS with bad records added to the first sync: copies of a good order with one
-    field that does not type each, and a customer whose id is not an integer."""
+    field that does not type each, a customer whose id is not an integer, a refund with a
+    subtotal that is no number, orders whose values the lake writer nulled; and a good
+    order whose nulled value is of a field nobody reads (no reject)."""
     syncs = copy.deepcopy(SYNCS)
     first = syncs[0]
     good = first["orders"][0]
@@ -51,12 +77,28 @@ def _bad_syncs() -> list[Batch]:
     lines = good["line_items"]
     bad_price = [{**lines[0], "price": "twelve"}, *lines[1:]]
     bad_qty = [{**lines[0], "quantity": "1.5x"}, *lines[1:]]
+    no_price = [{**lines[0], "price": None}, *lines[1:]]
+    bad_rate = copy.deepcopy(lines)
+    bad_rate[0]["tax_lines"][0]["rate"] = "x"
+    nulled = json.dumps(_nulled("shipping_lines[1].price"))
+    refund = copy.deepcopy(R1)
+    refund.update(id=599)
+    refund["refund_line_items"][0]["subtotal"] = "ten"
+    first["order_refunds"] = [*first["order_refunds"], refund]
+    first["orders"][1] = {
+        **first["orders"][1],
+        "note": None,
+        "_airbyte_meta": _nulled("note", "DESTINATION_SERIALIZATION_ERROR"),
+    }
     first["orders"] = [
         *first["orders"],
         order("abc"),
         order(9001, line_items=bad_price),
         order(9002, line_items=bad_qty),
         order(9003, processed_at="not a date"),
+        order(9005, line_items=no_price, _airbyte_meta=_nulled("line_items[0].price", SERDE)),
+        order(9006, line_items=bad_rate),
+        order(9007, _airbyte_meta=nulled),
     ]
     first["customers"] = [
         *first["customers"],
@@ -133,18 +175,25 @@ def test_no_bad_record_reaches_staging_and_the_marts_equal_a_clean_build(
 ) -> None:
     db = rejects_build.db
     rejected = {r[0] for r in _rows(db, "select _airbyte_raw_id from audit.rejected_records")}
-    for model in ("stg_shopify__orders", "stg_shopify__order_versions", "stg_shopify__customers"):
+    staged = ("orders", "order_versions", "customers", "order_refunds")
+    for model in (f"stg_shopify__{name}" for name in staged):
         held = {r[0] for r in _rows(db, f"select _airbyte_raw_id from staging.{model}")}
         assert not held & rejected, model
     assert not _rows(db, "select 1 from staging.stg_shopify__orders where order_id > 9000")
+    # the good order whose nulled `note` nobody reads is no reject
+    assert _rows(
+        db,
+        "select 1 from staging.stg_shopify__order_versions where _airbyte_raw_id = 's0-orders-1'",
+    )
     for mart in MARTS:
         sql = f"select * from marts.{mart}"
         assert _rows(db, sql) == _rows(built_duckdb, sql), mart
 
 
 def test_transform_says_how_many_records_it_rejected(rejects_build: RejectsBuild) -> None:
-    assert "5 records rejected: customers 1, orders 4 (audit.rejected_records)" in (
-        rejects_build.stdout
+    assert (
+        "9 records rejected: customers 1, order_refunds 1, orders 7 (audit.rejected_records)"
+        in (rejects_build.stdout)
     )
     # dbt's own warning names the test
     assert "no_rejected_records" in rejects_build.stdout
