@@ -18,93 +18,14 @@ from typing import Any
 
 import duckdb
 import pytest
-from support.rawshop.blocks import Batch
+from support.rawshop.bad import REJECTED, bad_syncs
 from support.rawshop.raw import load_duckdb
 from support.rawshop.runner import DBT, PROJECT, dbt_env
-from support.rawshop.us import R1, SHOP, SYNCS
+from support.rawshop.us import SHOP, SYNCS
 
-#: (stream, record id, field, reason) of every check the bad records fail
-EXPECTED = {
-    ("orders", "abc", "id", "not an integer: abc"),
-    ("orders", "9001", "line_items[].price", "not a decimal: twelve"),
-    ("orders", "9002", "line_items[].quantity", "not an integer: 1.5x"),
-    ("orders", "9003", "processed_at", "not a timestamp: not a date"),
-    ("customers", "12.5", "id", "not an integer: 12.5"),
-    # nested arrays: a tax line's rate, a refund line's subtotal
-    ("orders", "9006", "line_items[].tax_lines[].rate", "not a decimal: x"),
-    ("order_refunds", "599", "refund_line_items[].subtotal", "not a decimal: ten"),
-    # values the lake writer nulled (reported in _airbyte_meta.changes), as an object and as
-    # the JSON text a writer may keep it as
-    (
-        "orders",
-        "9005",
-        "line_items[0].price",
-        "nulled by the writer: line_items[0].price (DESTINATION_SERIALIZATION_ERROR)",
-    ),
-    (
-        "orders",
-        "9007",
-        "shipping_lines[1].price",
-        "nulled by the writer: shipping_lines[1].price (no reason given)",
-    ),
-}
 CLI = "from spoon.cli import main; main()"
-SERDE = "DESTINATION_SERIALIZATION_ERROR"
 #: marts compared row for row with the clean build
 MARTS = ("fct_orders", "fct_sales", "dim_customers", "rpt_daily_sales", "dim_shops")
-
-
-def _nulled(field: str, reason: str | None = None) -> dict[str, Any]:
-    """The `_airbyte_meta` of a record whose value of `field` the writer nulled."""
-    change = {"field": field, "change": "NULLED"}
-    return {"changes": [change if reason is None else {**change, "reason": reason}]}
-
-
-def _bad_syncs() -> list[Batch]:
-    """SYNCS with bad records added to the first sync: copies of a good order with one
-    field that does not type each, a customer whose id is not an integer, a refund with a
-    subtotal that is no number, orders whose values the lake writer nulled; and a good
-    order whose nulled value is of a field nobody reads (no reject)."""
-    syncs = copy.deepcopy(SYNCS)
-    first = syncs[0]
-    good = first["orders"][0]
-
-    def order(order_id: Any, **changes: Any) -> dict[str, Any]:
-        rec = copy.deepcopy(good)
-        rec.update(id=order_id, name=f"#{order_id}", customer=None, email=None, **changes)
-        return rec
-
-    lines = good["line_items"]
-    bad_price = [{**lines[0], "price": "twelve"}, *lines[1:]]
-    bad_qty = [{**lines[0], "quantity": "1.5x"}, *lines[1:]]
-    no_price = [{**lines[0], "price": None}, *lines[1:]]
-    bad_rate = copy.deepcopy(lines)
-    bad_rate[0]["tax_lines"][0]["rate"] = "x"
-    nulled = json.dumps(_nulled("shipping_lines[1].price"))
-    refund = copy.deepcopy(R1)
-    refund.update(id=599)
-    refund["refund_line_items"][0]["subtotal"] = "ten"
-    first["order_refunds"] = [*first["order_refunds"], refund]
-    first["orders"][1] = {
-        **first["orders"][1],
-        "note": None,
-        "_airbyte_meta": _nulled("note", "DESTINATION_SERIALIZATION_ERROR"),
-    }
-    first["orders"] = [
-        *first["orders"],
-        order("abc"),
-        order(9001, line_items=bad_price),
-        order(9002, line_items=bad_qty),
-        order(9003, processed_at="not a date"),
-        order(9005, line_items=no_price, _airbyte_meta=_nulled("line_items[0].price", SERDE)),
-        order(9006, line_items=bad_rate),
-        order(9007, _airbyte_meta=nulled),
-    ]
-    first["customers"] = [
-        *first["customers"],
-        {**first["customers"][0], "id": "12.5", "email": "half@example.com"},
-    ]
-    return syncs
 
 
 @dataclass
@@ -142,7 +63,7 @@ def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> RejectsBuild:
     """The shop with bad records, built once by `spoon transform` (one dbt build)."""
     workdir = tmp_path_factory.mktemp("dbt-rejects")
     db = workdir / "warehouse.duckdb"
-    load_duckdb(db, [0, 1], _bad_syncs())
+    load_duckdb(db, [0, 1], bad_syncs())
     out = _spoon_transform(workdir, db)
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
     return RejectsBuild(db=db, stdout=out.stdout)
@@ -161,8 +82,8 @@ def test_each_bad_record_is_rejected_with_its_field_and_reason(
         "select shop, stream, record_id, field, reason, _file_name, _airbyte_raw_id"
         " from audit.rejected_records",
     )
-    assert {r[1:5] for r in rows} == EXPECTED
-    assert len(rows) == len(EXPECTED)
+    assert {r[1:5] for r in rows} == REJECTED
+    assert len(rows) == len(REJECTED)
     assert {r[0] for r in rows} == {"shopify"}
     # each row names the raw row it stands for
     for _, stream, _, _, _, file_name, raw_id in rows:
