@@ -4,7 +4,9 @@
 -- Staging reads every raw row but these (not_rejected); the test no_rejected_records warns,
 -- and `spoon transform` prints how many per stream.
 {%- set specs = reject_specs() %}
-with shop_currency as (
+-- (noqa ST03, RF01 below: sqlfluff also lints variants of the loops with no checks, and
+-- does not see the alias unnest_json_array gives the array elements)
+with shop_currency as ( -- noqa: ST03
     select
         {{ shop_of('_file_name') }} as shop,
         {{ json_string('record', 'currency') }} as currency
@@ -125,7 +127,7 @@ with shop_currency as (
         {{ parent }}.record_id,
         {{ parent }}._file_name,
         {{ parent }}._airbyte_raw_id,
-        item.value as elem
+        item.value as elem  -- noqa: RF01
     from {{ parent }}
     {{ unnest_json_array(items, 'item') }}
 )
