@@ -20,11 +20,11 @@ def open_warehouse(path: Path, *, read_only: bool, again: str) -> duckdb.DuckDBP
     try:
         return duckdb.connect(str(path), read_only=read_only)
     except (duckdb.IOException, duckdb.PermissionException) as err:
-        raise SpoonError(unopenable(path, err, again)) from None
+        raise SpoonError(unopenable(path, err, again, read_only=read_only)) from None
 
 
-def unopenable(path: Path, err: BaseException, again: str) -> str:
-    """The line for a warehouse file that DuckDB could not open."""
+def unopenable(path: Path, err: BaseException, again: str, *, read_only: bool = False) -> str:
+    """The line for a warehouse file that DuckDB could not open (to read only, or to write)."""
     text = " ".join(str(err).split())
     lowered = text.lower()
     if "lock" in lowered:
@@ -33,7 +33,7 @@ def unopenable(path: Path, err: BaseException, again: str) -> str:
             f"build or dashboard query): run `{again}` again when it finishes"
         )
     if "permission denied" in lowered or "read-only file system" in lowered:
-        access = "read" if "read-only file system" not in lowered else "write"
+        access = "read" if read_only else "read and write"
         return (
             f"cannot open the warehouse {path}: {first_line(text, 200)}; give this user {access}"
             f" access to the file and its folder (or set SPOON_DUCKDB_PATH), then run `{again}`"

@@ -230,11 +230,11 @@ def test_load_and_doctor_on_a_locked_warehouse_are_one_line(tmp_path: Path) -> N
     [
         (
             'IO Error: Cannot open file "/w.duckdb": Permission denied',
-            "give this user read access to the file and its folder",
+            "give this user read and write access to the file and its folder",
         ),
         (
             'IO Error: Cannot open file "/w.duckdb": Read-only file system',
-            "give this user write access",
+            "give this user read and write access",
         ),
         (
             "IO Error: The file is not a valid DuckDB database file!",
@@ -248,3 +248,11 @@ def test_a_warehouse_that_cannot_be_opened_says_why(message: str, want: str) -> 
 
     line = unopenable(Path("/w.duckdb"), duckdb.IOException(message), "spoon load")
     assert "locked" not in line and want in line and line.endswith("then run `spoon load`")
+
+
+def test_a_reader_without_permission_is_told_to_get_read_access() -> None:
+    from spoon.warehouse_file import unopenable
+
+    err = duckdb.IOException('IO Error: Cannot open file "/w.duckdb": Permission denied')
+    line = unopenable(Path("/w.duckdb"), err, "spoon summary", read_only=True)
+    assert "give this user read access" in line and line.endswith("`spoon summary`")
