@@ -64,6 +64,11 @@ def _one_line(out: subprocess.CompletedProcess[str], *needles: str) -> str:
     return line
 
 
+def _doctor_row(doctor: subprocess.CompletedProcess[str], check: str) -> str:
+    """The line of `spoon doctor`'s checks table for `check` (lake, duckdb, …)."""
+    return next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith(check))
+
+
 @pytest.fixture(scope="module")
 def s3_with_auth() -> Iterator[dict[str, str]]:
     """A moto server checking credentials: a bucket `lake` with an order file, and the keys
@@ -115,7 +120,7 @@ def test_a_missing_bucket_is_an_error(tmp_path: Path, moto_endpoint: str) -> Non
     _one_line(_spoon(env, "load"), "does not exist (no such bucket 'no-such-bucket')")
     doctor = _spoon(env, "doctor")
     assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
-    lake_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("lake"))
+    lake_row = _doctor_row(doctor, "lake")
     assert "failed" in lake_row and "no such bucket" in lake_row, doctor.stdout
 
 
@@ -178,12 +183,12 @@ def test_a_bucket_without_the_lake_prefix_is_an_error(tmp_path: Path, moto_endpo
     )
     assert not (tmp_path / "warehouse.duckdb").exists()
     doctor = _spoon(env, "doctor")
-    lake_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("lake"))
+    lake_row = _doctor_row(doctor, "lake")
     assert doctor.returncode == 1 and "nothing under prefix" in lake_row, doctor.stdout
     # the right prefix is a lake (its namespace has one file, not a Parquet one: listed)
     env["SPOON_LAKE_URL"] = "s3://prefixed/landing"
     doctor = _spoon(env, "doctor")
-    lake_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("lake"))
+    lake_row = _doctor_row(doctor, "lake")
     assert "ok" in lake_row, doctor.stdout
 
 
@@ -218,7 +223,7 @@ def test_load_and_doctor_on_a_locked_warehouse_are_one_line(tmp_path: Path) -> N
         doctor = _spoon(env, "doctor")
     _one_line(load, f"the warehouse {path} is locked by another process", "`spoon load` again")
     assert lake_file.exists() and not (tmp_path / "lake" / "_quarantine").exists()
-    duck_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("duckdb"))
+    duck_row = _doctor_row(doctor, "duckdb")
     assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
     assert "failed" in duck_row and "is locked by another process" in duck_row, doctor.stdout
     again = _spoon(env, "load")

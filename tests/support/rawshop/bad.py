@@ -75,7 +75,7 @@ def bad_syncs() -> list[Batch]:
     first["orders"][1] = {
         **first["orders"][1],
         "note": None,
-        "_airbyte_meta": nulled("note", "DESTINATION_SERIALIZATION_ERROR"),
+        "_airbyte_meta": nulled("note", SERDE),
     }
     first["orders"] = [
         *first["orders"],
