@@ -64,6 +64,11 @@ def _one_line(out: subprocess.CompletedProcess[str], *needles: str) -> str:
     return line
 
 
+def _doctor_row(doctor: subprocess.CompletedProcess[str], check: str) -> str:
+    """The line of `spoon doctor`'s checks table for `check` (lake, duckdb, …)."""
+    return next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith(check))
+
+
 @pytest.fixture(scope="module")
 def s3_with_auth() -> Iterator[dict[str, str]]:
     """A moto server checking credentials: a bucket `lake` with an order file, and the keys
@@ -115,7 +120,7 @@ def test_a_missing_bucket_is_an_error(tmp_path: Path, moto_endpoint: str) -> Non
     _one_line(_spoon(env, "load"), "does not exist (no such bucket 'no-such-bucket')")
     doctor = _spoon(env, "doctor")
     assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
-    lake_row = next(ln for ln in doctor.stdout.splitlines() if ln.strip("│ ").startswith("lake"))
+    lake_row = _doctor_row(doctor, "lake")
     assert "failed" in lake_row and "no such bucket" in lake_row, doctor.stdout
 
 
@@ -147,3 +152,112 @@ def test_summary_on_a_locked_warehouse_is_one_line(tmp_path: Path) -> None:
         con.execute("create schema marts")
         out = _spoon(_env(tmp_path, SPOON_LAKE_URL=str(tmp_path)), "summary")
     _one_line(out, f"the warehouse {path} is locked by another process", "spoon summary")
+
+
+def test_a_bucket_without_the_lake_prefix_is_an_error(tmp_path: Path, moto_endpoint: str) -> None:
+    """An existing bucket, but SPOON_LAKE_URL's prefix holds nothing (a typo, or the files
+    are under another prefix): the lake is not there, not an empty night."""
+    import boto3
+
+    s3 = boto3.client(
+        "s3",
+        endpoint_url=moto_endpoint,
+        region_name="us-east-1",
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+    )
+    s3.create_bucket(Bucket="prefixed")
+    s3.put_object(Bucket="prefixed", Key="landing/shopify/orders/x.parquet", Body=b"x")
+    env = _env(
+        tmp_path,
+        SPOON_LAKE_URL="s3://prefixed/landnig",
+        SPOON_AWS_ENDPOINT_URL=moto_endpoint,
+        AWS_ACCESS_KEY_ID="testing",
+        AWS_SECRET_ACCESS_KEY="testing",
+    )
+    _one_line(
+        _spoon(env, "load"),
+        "the lake s3://prefixed/landnig does not exist (nothing under prefix 'landnig' of"
+        " bucket 'prefixed', which holds landing/)",
+        "check SPOON_LAKE_URL",
+    )
+    assert not (tmp_path / "warehouse.duckdb").exists()
+    doctor = _spoon(env, "doctor")
+    lake_row = _doctor_row(doctor, "lake")
+    assert doctor.returncode == 1 and "nothing under prefix" in lake_row, doctor.stdout
+    # the right prefix is a lake (its namespace has one file, not a Parquet one: listed)
+    env["SPOON_LAKE_URL"] = "s3://prefixed/landing"
+    doctor = _spoon(env, "doctor")
+    lake_row = _doctor_row(doctor, "lake")
+    assert "ok" in lake_row, doctor.stdout
+
+
+def _a_lake_with_one_file(tmp_path: Path) -> Path:
+    """A local lake with one orders file (the loader's two Airbyte columns and a record)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "lake" / "shopify" / "orders" / "2025_01_01_0_0.parquet"
+    path.parent.mkdir(parents=True)
+    table = pa.table(
+        {
+            "_airbyte_raw_id": ["r1"],
+            "_airbyte_extracted_at": pa.array([0], pa.timestamp("ms", tz="UTC")),
+            "id": [1],
+        }
+    )
+    pq.write_table(table, path)
+    return path
+
+
+def test_load_and_doctor_on_a_locked_warehouse_are_one_line(tmp_path: Path) -> None:
+    """Another process writes the warehouse (a load, a dbt build): `spoon load` stops with
+    one line and moves nothing; the doctor's check says the same. Once the lock is gone the
+    file loads."""
+    lake_file = _a_lake_with_one_file(tmp_path)
+    path = tmp_path / "warehouse.duckdb"
+    env = _env(tmp_path, SPOON_LAKE_URL=str(tmp_path / "lake"))
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts")
+        load = _spoon(env, "load")
+        doctor = _spoon(env, "doctor")
+    _one_line(load, f"the warehouse {path} is locked by another process", "`spoon load` again")
+    assert lake_file.exists() and not (tmp_path / "lake" / "_quarantine").exists()
+    duck_row = _doctor_row(doctor, "duckdb")
+    assert doctor.returncode == 1 and "Traceback" not in doctor.stdout + doctor.stderr
+    assert "failed" in duck_row and "is locked by another process" in duck_row, doctor.stdout
+    again = _spoon(env, "load")
+    assert again.returncode == 0 and "1 new files" in again.stdout, again.stdout + again.stderr
+
+
+@pytest.mark.parametrize(
+    ("message", "want"),
+    [
+        (
+            'IO Error: Cannot open file "/w.duckdb": Permission denied',
+            "give this user read and write access to the file and its folder",
+        ),
+        (
+            'IO Error: Cannot open file "/w.duckdb": Read-only file system',
+            "give this user read and write access",
+        ),
+        (
+            "IO Error: The file is not a valid DuckDB database file!",
+            "check SPOON_DUCKDB_PATH (a DuckDB file of this DuckDB version)",
+        ),
+    ],
+)
+def test_a_warehouse_that_cannot_be_opened_says_why(message: str, want: str) -> None:
+    """Permission denied is not a lock (root runs the tests, so DuckDB's own messages)."""
+    from spoon.warehouse_file import unopenable
+
+    line = unopenable(Path("/w.duckdb"), duckdb.IOException(message), "spoon load")
+    assert "locked" not in line and want in line and line.endswith("then run `spoon load`")
+
+
+def test_a_reader_without_permission_is_told_to_get_read_access() -> None:
+    from spoon.warehouse_file import unopenable
+
+    err = duckdb.IOException('IO Error: Cannot open file "/w.duckdb": Permission denied')
+    line = unopenable(Path("/w.duckdb"), err, "spoon summary", read_only=True)
+    assert "give this user read access" in line and line.endswith("`spoon summary`")

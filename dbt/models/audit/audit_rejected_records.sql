@@ -1,9 +1,12 @@
 {{ config(alias='rejected_records') }}
 -- Every raw record that cannot be typed (DESIGN.md contract 4, macros/rejects.sql): one row
--- per failed check. Staging reads every raw row but these (not_rejected); the test
--- no_rejected_records warns, and `spoon transform` prints how many per stream.
+-- per failed check, and one per value the lake writer nulled (its _airbyte_meta.changes).
+-- Staging reads every raw row but these (not_rejected); the test no_rejected_records warns,
+-- and `spoon transform` prints how many per stream.
 {%- set specs = reject_specs() %}
-with shop_currency as (
+-- (noqa ST03, RF01 below: sqlfluff also lints variants of the loops with no checks, and
+-- does not see the alias unnest_json_array gives the array elements)
+with shop_currency as ( -- noqa: ST03
     select
         {{ shop_of('_file_name') }} as shop,
         {{ json_string('record', 'currency') }} as currency
@@ -18,12 +21,17 @@ with shop_currency as (
 ),
 {%- set branches = [] %}
 {%- for stream, checks in specs.items() %}
+{#- top-level checks, and the checks in arrays: array path ('line_items',
+    'line_items[].tax_lines') -> [(field, path in the element, kind)], parents first -#}
 {%- set top = [] %}
 {%- set nested = {} %}
 {%- for field, kind in checks %}
 {%- if '[].' in field %}
 {%- set parts = field.split('[].') %}
-{%- do nested.setdefault(parts[0], []).append((field, parts[1], kind)) %}
+{%- for n in range(1, parts | length) %}
+{%- do nested.setdefault(parts[:n] | join('[].'), []) %}
+{%- endfor %}
+{%- do nested[parts[:-1] | join('[].')].append((field, parts[-1], kind)) %}
 {%- else %}
 {%- do top.append((field, kind)) %}
 {%- endif %}
@@ -69,24 +77,63 @@ with shop_currency as (
         {%- for field, kind in top %}
         {{ 'or ' if not loop.first }}check_{{ loop.index }} is not null
         {%- endfor %}
-)
-{%- for field, kind in top %}
-{%- do branches.append((stream, field, stream ~ '_checks', 'check_' ~ loop.index)) %}
-{%- endfor %}
-{%- for array, elems in nested.items() %},
+),
 
-{{ stream }}_{{ array }} as (
+{#- the changes the lake writer made: a NULLED value of a field staging types is one
+    reject (the field's path with its array indexes taken out is one of the checks'); a
+    nulled field nobody reads leaves the record as it is -#}
+{{ stream }}_nulled as (
     select
         {{ stream }}_raw.shop,
         {{ stream }}_raw.record_id,
         {{ stream }}_raw._file_name,
         {{ stream }}_raw._airbyte_raw_id,
-        elem.value as elem
+        coalesce({{ json_string('meta_change.value', 'field') }}, '_airbyte_meta.changes')
+            as nulled_field,
+        'nulled by the writer: '
+        || coalesce({{ json_string('meta_change.value', 'field') }}, 'a field')
+        || ' ('
+        || coalesce({{ json_string('meta_change.value', 'reason') }}, 'no reason given')
+        || ')' as nulled_reason
     from {{ stream }}_raw
-    {{ unnest_json_array(json_value(stream ~ '_raw.record', array), 'elem') }}
-),
+    {{ unnest_json_array(airbyte_meta_changes(stream ~ '_raw.record'), 'meta_change') }}
+    where
+        {{ json_string('meta_change.value', 'change') }} = 'NULLED'
+        and {{ without_array_indexes(json_string('meta_change.value', 'field')) }} in (
+            {%- for field, kind in checks %}
+            '{{ field }}'{{ ',' if not loop.last }}
+            {%- endfor %}
+        )
+)
+{%- for field, kind in top %}
+{%- do branches.append(
+    (stream, "'" ~ field ~ "'", stream ~ '_checks', 'check_' ~ loop.index)
+) %}
+{%- endfor %}
+{%- do branches.append((stream, 'nulled_field', stream ~ '_nulled', 'nulled_reason')) %}
+{%- for array, elems in nested.items() %}
+{%- set cte = stream ~ '_' ~ array.replace('[].', '__') %}
+{%- if '[].' in array %}
+{%- set parent = stream ~ '_' ~ array.rsplit('[].', 1)[0].replace('[].', '__') %}
+{%- set items = json_value(parent ~ '.elem', array.rsplit('[].', 1)[1]) %}
+{%- else %}
+{%- set parent = stream ~ '_raw' %}
+{%- set items = json_value(parent ~ '.record', array) %}
+{%- endif %},
 
-{{ stream }}_{{ array }}_checks as {{ materialized_cte() }} (
+{{ cte }} as (
+    select
+        {{ parent }}.shop,
+        {{ parent }}.record_id,
+        {{ parent }}._file_name,
+        {{ parent }}._airbyte_raw_id,
+        item.value as elem  -- noqa: RF01
+    from {{ parent }}
+    {{ unnest_json_array(items, 'item') }}
+)
+{%- if elems %},
+
+{{ cte }}_checks as {{ materialized_cte() }} (
     select * from (
         select
             shop,
@@ -96,7 +143,7 @@ with shop_currency as (
             {%- for field, path, kind in elems %},
             {{ reject_reason(kind, json_string('elem', path)) }} as check_{{ loop.index }}
             {%- endfor %}
-        from {{ stream }}_{{ array }}
+        from {{ cte }}
     ) as checked
     where
         {%- for e in elems %}
@@ -104,10 +151,9 @@ with shop_currency as (
         {%- endfor %}
 )
 {%- for field, path, kind in elems %}
-{%- do branches.append(
-    (stream, field, stream ~ '_' ~ array ~ '_checks', 'check_' ~ loop.index)
-) %}
+{%- do branches.append((stream, "'" ~ field ~ "'", cte ~ '_checks', 'check_' ~ loop.index)) %}
 {%- endfor %}
+{%- endif %}
 {%- endfor %}
 {{- ',' if not loop.last }}
 {%- endfor %}
@@ -117,7 +163,7 @@ select
     shop,
     '{{ stream }}' as stream,
     record_id,
-    '{{ field }}' as field,
+    {{ field }} as field,
     {{ check }} as reason,
     _file_name,
     _airbyte_raw_id

@@ -42,6 +42,10 @@ _FIXES = {
     "DuckDB ran out of memory": "raise SPOON_DUCKDB_MEMORY_LIMIT or free memory",
     "the disk is full": "free space on the disk of the warehouse and its temp directory",
     "permission denied": "check the permissions of the lake and the warehouse files",
+    "an I/O error": "check the disk and the lake's storage (the system log names the device)",
+    "the warehouse's file system is read-only": "remount it read-write or set SPOON_DUCKDB_PATH",
+    "the warehouse could not commit": "check the disk of the warehouse (space, errors)",
+    "the warehouse connection was lost": "check that nothing else holds or moved the warehouse",
 }
 
 
@@ -63,7 +67,7 @@ def environment_failure(
 ) -> EnvironmentFailure:
     """The one line for an environment failure while loading `where`."""
     detail = first_line(err, 240)  # not DuckDB's advice lines
-    fix = _FIXES.get(what, "fix it")
+    fix = _FIXES.get(what, "fix the cause")
     before = f"{loaded} file(s) loaded before it; " if loaded else ""
     return EnvironmentFailure(
         f"load stopped at {where}: {what} ({detail}); {before}nothing was quarantined and "

@@ -239,13 +239,22 @@ class Lake:
                 found = Path(self.root).is_dir()
                 what = "folder"
             elif self.url.startswith("s3://"):
-                bucket = self.root.split("/", 1)[0]
+                bucket, _, prefix = self.root.partition("/")
                 what = f"bucket {bucket!r}"
                 try:  # not fs.exists: it answers False for no credentials or no endpoint
-                    self.fs.ls(bucket, detail=False)
+                    top = self.fs.ls(bucket, detail=False)
                     found = True
                 except FileNotFoundError:
                     found = False
+                if found and prefix and not self._has_objects(self.root):
+                    # S3 has no folders: a prefix nothing was written under is a wrong
+                    # SPOON_LAKE_URL (or no sync yet), never an empty night
+                    held = ", ".join(sorted(p.rsplit("/", 1)[-1] + "/" for p in top)[:5])
+                    raise LakeError(
+                        f"the lake {self.url} does not exist (nothing under prefix {prefix!r}"
+                        f" of bucket {bucket!r}, which holds {held or 'nothing'}): check"
+                        " SPOON_LAKE_URL, or run the first sync"
+                    )
             else:
                 return
         if not found:
@@ -253,6 +262,13 @@ class Lake:
                 f"the lake {self.url} does not exist (no such {what}): check SPOON_LAKE_URL, "
                 "or run `spoon extract` to create it"
             )
+
+    def _has_objects(self, path: str) -> bool:
+        """Some object's key starts with `path/` (one list of its first level)."""
+        try:
+            return bool(self.fs.ls(path, detail=False))
+        except FileNotFoundError:
+            return False
 
     def list_files(self, namespace: str) -> list[LakeFile]:
         """Every landed Parquet file of a namespace, oldest first within a stream (none when

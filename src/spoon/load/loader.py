@@ -24,10 +24,11 @@ from pathlib import Path
 
 import duckdb
 
-from spoon.errors import LakeError, LoadError, SpoonError, first_line
+from spoon.errors import LakeError, LoadError
 from spoon.load.batch import Batch, Pending, prepare
 from spoon.load.faults import BadFile, Stop, classify, environment_failure, environment_problem
 from spoon.load.lake import STREAMS, Lake, LakeFile
+from spoon.warehouse_file import open_warehouse
 
 RAW_SCHEMA = "raw"
 HISTORY_TABLE = f"{RAW_SCHEMA}._load_history"
@@ -101,13 +102,7 @@ def _rollback(con: duckdb.DuckDBPyConnection) -> None:
 
 def connect(path: Path) -> duckdb.DuckDBPyConnection:
     path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        con = duckdb.connect(str(path))
-    except duckdb.IOException as err:
-        raise SpoonError(
-            f"cannot open the warehouse {path}: {first_line(err)}; "
-            "is another spoon command running?"
-        ) from None
+    con = open_warehouse(path, read_only=False, again="spoon load")
     con.execute(f"create schema if not exists {RAW_SCHEMA}")
     con.execute(HISTORY_DDL)
     # every stream's raw table exists, even before its first file (a stream added to

@@ -20,6 +20,7 @@ from rich.table import Table
 from spoon.errors import SettingsError, SpoonError
 from spoon.metrics import MONEY_COLUMNS
 from spoon.settings import Settings, load_settings
+from spoon.warehouse_file import open_warehouse
 
 console = Console()
 MONEY = MONEY_COLUMNS  # the money columns of rpt_daily_sales
@@ -241,17 +242,7 @@ def _marts(
     path = Path(s.duckdb_path)
     if not path.exists():
         raise SpoonError(f"no warehouse at {path}; run `make demo` (or `spoon run`) first")
-    try:
-        con = duckdb.connect(str(path), read_only=True)
-    except duckdb.IOException as err:
-        first = " ".join(str(err).split())[:200]
-        if "lock" in first.lower():
-            raise SpoonError(
-                f"the warehouse {path} is locked by another process (a running `spoon load`, "
-                "dbt build or dashboard query): run `spoon summary` again when it finishes"
-            ) from None
-        raise SpoonError(f"cannot open the warehouse {path}: {first}") from None
-    with con:
+    with open_warehouse(path, read_only=True, again="spoon summary") as con:
         try:
             rel = con.execute(sql, list(params))
         except duckdb.CatalogException:

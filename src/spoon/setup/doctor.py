@@ -56,12 +56,12 @@ def check_lake(s: Settings) -> str:
 
 
 def check_duckdb(s: Settings) -> str:
-    import duckdb
+    from spoon.warehouse_file import open_warehouse
 
     path = Path(s.duckdb_path)
     if not path.exists():
         return f"{path} does not exist yet (created by the first `spoon load`)"
-    with duckdb.connect(str(path), read_only=True) as con:
+    with open_warehouse(path, read_only=True, again="spoon doctor") as con:
         schemas = [
             r[0] for r in con.sql("select distinct schema_name from duckdb_tables()").fetchall()
         ]

@@ -2,7 +2,9 @@
 
 Three shops in one warehouse (support.rawshop.raw.SHOPS): the first syncs are built, then the second
 ones incrementally (delete+insert on Snowflake SQL); each shop's marts must equal the DuckDB
-build to the cent.
+build to the cent. The hand-made shop's first sync carries bad records too
+(support.rawshop.bad): Snowflake SQL rejects the same ones, and its marts are still the
+clean DuckDB build's.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from support.rawshop.bad import REJECTED, bad_syncs
 from support.rawshop.raw import SHOPS, load_snowflake
 from support.rawshop.runner import DbtRunner, dbt_env, query
 from support.servers import fakesnow_connection, fakesnow_server
@@ -44,7 +47,9 @@ def snow_shops(
     """One Snowflake SQL build of the three shops (support.rawshop.raw.SHOPS: the hand-made shop as
     `shopify`, the tax-inclusive EU shop as `shop_eu`, the Los Angeles shop as `shop_us`):
     the first syncs built, then the second ones incrementally (delete+insert on shop and id,
-    data tests included). Returns a query function on its ANALYTICS database."""
+    data tests included); `shopify`'s first sync with the bad records of
+    support.rawshop.bad. Returns a query function on its ANALYTICS database."""
+    shops = {**SHOPS, "shopify": bad_syncs()}
     workdir = tmp_path_factory.mktemp("dbt-fakesnow")
     env = dbt_env(
         workdir,
@@ -57,10 +62,10 @@ def snow_shops(
     dbt = DbtRunner(env, "fakesnow", workdir)
     loader = _connect(fakesnow_port)
     try:
-        for shop, syncs in SHOPS.items():
+        for shop, syncs in shops.items():
             load_snowflake(loader.cursor(), [0], "RAW", syncs, shop)
         dbt("run")
-        for shop, syncs in SHOPS.items():
+        for shop, syncs in shops.items():
             if len(syncs) > 1:
                 load_snowflake(loader.cursor(), [1], "RAW", syncs, shop)
         # fakesnow cannot run dbt unit tests (session temporary tables); DuckDB runs them
@@ -216,3 +221,15 @@ def test_the_builds_are_logged_in_snowflake_sql(
         ("run", "fakesnow", "success", 0, 0, True),
         ("build", "fakesnow", "success", 0, 0, True),
     ]
+
+
+def test_snowflake_sql_rejects_the_same_records_as_duckdb(
+    snow_shops: Callable[[str], list[tuple[Any, ...]]],
+) -> None:
+    """macros/rejects.sql on Snowflake SQL (VARIANT paths, nested arrays, the writer's
+    _airbyte_meta.changes as object and as text, regexp_replace without DuckDB's 'g'): the
+    same rejects, one row per failed check, and none from the other shops."""
+    rows = snow_shops("select shop, stream, record_id, field, reason from audit.rejected_records")
+    assert {row[1:] for row in rows} == REJECTED
+    assert len(rows) == len(REJECTED)
+    assert {row[0] for row in rows} == {"shopify"}

@@ -18,51 +18,14 @@ from typing import Any
 
 import duckdb
 import pytest
-from support.rawshop.blocks import Batch
+from support.rawshop.bad import REJECTED, bad_syncs
 from support.rawshop.raw import load_duckdb
 from support.rawshop.runner import DBT, PROJECT, dbt_env
 from support.rawshop.us import SHOP, SYNCS
 
-#: (stream, record id, field, reason) of every check the bad records fail
-EXPECTED = {
-    ("orders", "abc", "id", "not an integer: abc"),
-    ("orders", "9001", "line_items[].price", "not a decimal: twelve"),
-    ("orders", "9002", "line_items[].quantity", "not an integer: 1.5x"),
-    ("orders", "9003", "processed_at", "not a timestamp: not a date"),
-    ("customers", "12.5", "id", "not an integer: 12.5"),
-}
 CLI = "from spoon.cli import main; main()"
 #: marts compared row for row with the clean build
 MARTS = ("fct_orders", "fct_sales", "dim_customers", "rpt_daily_sales", "dim_shops")
-
-
-def _bad_syncs() -> list[Batch]:
-    """SYNCS with bad records added to the first sync: copies of a good order with one
-    field that does not type each, and a customer whose id is not an integer."""
-    syncs = copy.deepcopy(SYNCS)
-    first = syncs[0]
-    good = first["orders"][0]
-
-    def order(order_id: Any, **changes: Any) -> dict[str, Any]:
-        rec = copy.deepcopy(good)
-        rec.update(id=order_id, name=f"#{order_id}", customer=None, email=None, **changes)
-        return rec
-
-    lines = good["line_items"]
-    bad_price = [{**lines[0], "price": "twelve"}, *lines[1:]]
-    bad_qty = [{**lines[0], "quantity": "1.5x"}, *lines[1:]]
-    first["orders"] = [
-        *first["orders"],
-        order("abc"),
-        order(9001, line_items=bad_price),
-        order(9002, line_items=bad_qty),
-        order(9003, processed_at="not a date"),
-    ]
-    first["customers"] = [
-        *first["customers"],
-        {**first["customers"][0], "id": "12.5", "email": "half@example.com"},
-    ]
-    return syncs
 
 
 @dataclass
@@ -100,7 +63,7 @@ def rejects_build(tmp_path_factory: pytest.TempPathFactory) -> RejectsBuild:
     """The shop with bad records, built once by `spoon transform` (one dbt build)."""
     workdir = tmp_path_factory.mktemp("dbt-rejects")
     db = workdir / "warehouse.duckdb"
-    load_duckdb(db, [0, 1], _bad_syncs())
+    load_duckdb(db, [0, 1], bad_syncs())
     out = _spoon_transform(workdir, db)
     assert out.returncode == 0, out.stdout[-6000:] + out.stderr[-3000:]
     return RejectsBuild(db=db, stdout=out.stdout)
@@ -119,8 +82,8 @@ def test_each_bad_record_is_rejected_with_its_field_and_reason(
         "select shop, stream, record_id, field, reason, _file_name, _airbyte_raw_id"
         " from audit.rejected_records",
     )
-    assert {r[1:5] for r in rows} == EXPECTED
-    assert len(rows) == len(EXPECTED)
+    assert {r[1:5] for r in rows} == REJECTED
+    assert len(rows) == len(REJECTED)
     assert {r[0] for r in rows} == {"shopify"}
     # each row names the raw row it stands for
     for _, stream, _, _, _, file_name, raw_id in rows:
@@ -133,18 +96,25 @@ def test_no_bad_record_reaches_staging_and_the_marts_equal_a_clean_build(
 ) -> None:
     db = rejects_build.db
     rejected = {r[0] for r in _rows(db, "select _airbyte_raw_id from audit.rejected_records")}
-    for model in ("stg_shopify__orders", "stg_shopify__order_versions", "stg_shopify__customers"):
+    staged = ("orders", "order_versions", "customers", "order_refunds")
+    for model in (f"stg_shopify__{name}" for name in staged):
         held = {r[0] for r in _rows(db, f"select _airbyte_raw_id from staging.{model}")}
         assert not held & rejected, model
     assert not _rows(db, "select 1 from staging.stg_shopify__orders where order_id > 9000")
+    # the good order whose nulled `note` nobody reads is no reject
+    assert _rows(
+        db,
+        "select 1 from staging.stg_shopify__order_versions where _airbyte_raw_id = 's0-orders-1'",
+    )
     for mart in MARTS:
         sql = f"select * from marts.{mart}"
         assert _rows(db, sql) == _rows(built_duckdb, sql), mart
 
 
 def test_transform_says_how_many_records_it_rejected(rejects_build: RejectsBuild) -> None:
-    assert "5 records rejected: customers 1, orders 4 (audit.rejected_records)" in (
-        rejects_build.stdout
+    assert (
+        "9 records rejected: customers 1, order_refunds 1, orders 7 (audit.rejected_records)"
+        in (rejects_build.stdout)
     )
     # dbt's own warning names the test
     assert "no_rejected_records" in rejects_build.stdout
