@@ -14,7 +14,12 @@ from support import fixture_marts
 from support.duck import copy_warehouse, log_builds, query
 
 from spoon.dashboard import queries
-from spoon.dashboard.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
+from spoon.dashboard.backends import (
+    DuckDBBackend,
+    ReportingError,
+    WarehouseBusy,
+    WarehouseMissing,
+)
 from spoon.dashboard.geo import split_geo, state_name
 from spoon.dashboard.kpis import MONEY_COLUMNS, Period
 from spoon.dashboard.service import Reporter
@@ -246,6 +251,21 @@ def test_a_missing_warehouse_is_not_created(tmp_path: Path) -> None:
     with pytest.raises(WarehouseMissing, match="make demo"):
         DuckDBBackend(missing).query("select 1")
     assert not missing.exists()
+
+
+def test_a_file_that_is_not_a_warehouse_says_what_to_fix(tmp_path: Path) -> None:
+    """Not a lock (no retries, no "reload the page"): the path, DuckDB's reason, the fix."""
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(ReportingError) as raised:
+        DuckDBBackend(path, lock_wait=60).query("select 1")
+    assert not isinstance(raised.value, WarehouseBusy | WarehouseMissing)
+    assert str(raised.value) == (
+        f'cannot open the warehouse {path}: IO Error: The file "{path}" exists, but it is not '
+        "a valid DuckDB database file!; check SPOON_DUCKDB_PATH (a DuckDB file of this DuckDB"
+        " version), then run `spoon dashboard`"
+    )
+    assert path.read_text() == "not a database"
 
 
 def test_marts_not_built_yet(tmp_path: Path) -> None:
