@@ -12,6 +12,7 @@ import json
 import re
 import threading
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler
 from typing import Any
@@ -78,6 +79,9 @@ class FakeAirbyte:
     destinations: dict[str, dict[str, Any]] = field(default_factory=dict)
     connections: dict[str, dict[str, Any]] = field(default_factory=dict)
     jobs: dict[int, dict[str, Any]] = field(default_factory=dict)
+    #: what a sync writes (e.g. real-shaped Parquet into the lake), called with the
+    #: connection when its sync job is created: the files are there before the job succeeds
+    on_sync: Callable[[dict[str, Any]], None] | None = None
     requests: list[Request] = field(default_factory=list)
     tokens: set[str] = field(default_factory=set)
     _failures: list[tuple[str, int]] = field(default_factory=list)
@@ -291,6 +295,8 @@ class FakeAirbyte:
                 "startTime": "2026-01-01T00:00:00Z",
                 "polls": 0,
             }
+            if self.on_sync is not None and b["jobType"] == "sync":
+                self.on_sync(self.connections[b["connectionId"]])
             return _public_job(self.jobs[job_id])
         if len(parts) == 2 and method == "GET" and re.fullmatch(r"\d+", parts[1]):
             job = self.jobs.get(int(parts[1]))
