@@ -105,6 +105,9 @@ class FakeAirbyte:
     job_running_status: str = "running"
     #: the clock tokens expire by (seconds); a test may move it
     now: Callable[[], float] = time.monotonic
+    #: what a sync writes (e.g. real-shaped Parquet into the lake), called with the
+    #: connection when its sync job is created: the files are there before the job succeeds
+    on_sync: Callable[[dict[str, Any]], None] | None = None
     requests: list[Request] = field(default_factory=list)
     tokens: dict[str, float] = field(default_factory=dict)  # token -> when it was issued
     _failures: list[tuple[str, str, int, bool]] = field(default_factory=list)
@@ -384,6 +387,8 @@ class FakeAirbyte:
                 "startTime": "2026-01-01T00:00:00Z",
                 "polls": 0,
             }
+            if self.on_sync is not None and b["jobType"] == "sync":
+                self.on_sync(self.connections[b["connectionId"]])
             return _public_job(self.jobs[job_id])
         if len(parts) == 2 and method == "GET" and re.fullmatch(r"\d+", parts[1]):
             job = self.jobs.get(int(parts[1]))
