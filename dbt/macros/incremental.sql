@@ -32,7 +32,7 @@
   {{- config(
       materialized='incremental',
       unique_key=['shop', 'order_id'],
-      tmp_relation_type=('transient' if target.get('account') == 'fakesnow' else none),
+      tmp_relation_type=('transient' if target.account == 'fakesnow' else none),
       post_hook="{{ delete_excluded_orders() }}",
   ) -}}
   {%- for parent in ['stg_shopify__orders', 'stg_shopify__order_versions',

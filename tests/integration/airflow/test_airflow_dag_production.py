@@ -63,7 +63,7 @@ def _env(root: Path, project: tuple[Path, Path], port: int, airbyte: Any, s3: st
         "SPOON_AWS_ENDPOINT_URL": s3,
         "SPOON_AWS_ACCOUNT_ID": "123456789012",
         "AWS_ACCESS_KEY_ID": "testing",
-        "AWS_SECRET_ACCESS_KEY": "testing",
+        "AWS_SECRET_ACCESS_KEY": "testing",  # pragma: allowlist secret
         "AWS_DEFAULT_REGION": "us-east-1",
         "SPOON_SNOWFLAKE_ACCOUNT": "fakesnow",
         "SPOON_SNOWFLAKE_HOST": "127.0.0.1",
