@@ -9,17 +9,20 @@ one `snowflake/07_pipes.sql` creates) on fakesnow's COPY:
 - Auto-ingest: a Parquet file that lands under a pipe's stage path *after* the pipe was
   created is loaded once by that pipe (an S3 event notification). Files staged before the
   pipe existed are not: they need `ALTER PIPE ... REFRESH`, as on Snowflake. Notifications
-  are delivered when someone looks (a COPY_HISTORY query, a refresh, SYSTEM$PIPE_STATUS is
-  not supported), which is all a client can observe of their timing.
-- `ALTER PIPE <name> REFRESH [MODIFIED_AFTER = '<ts>']` queues the staged files modified
-  after `<ts>` (default: the last 7 days) that the pipe has not loaded yet.
-- `TABLE(<db>.INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => '<t>', START_TIME => <ts>))`:
+  are delivered when someone looks (a COPY_HISTORY query or a refresh), which is all a
+  client can observe of their timing. (SYSTEM$PIPE_STATUS is not stood in for.)
+- `ALTER PIPE <name> REFRESH [PREFIX = '<p>'] [MODIFIED_AFTER = '<ts>']` queues the staged
+  files modified after `<ts>` (default: the last 7 days) that the pipe has not loaded: a
+  file that failed is tried again, a loaded one never.
+- `TABLE(<db>.INFORMATION_SCHEMA.COPY_HISTORY(TABLE_NAME => '<t>', START_TIME => <ts>
+  [, END_TIME => <ts>]))` (literal times only):
   the pipes' loads into `<t>` since `<ts>`: FILE_NAME (the path relative to the stage),
   STATUS ('Loaded', 'Load failed'), FIRST_ERROR_MESSAGE, ROW_COUNT, LAST_LOAD_TIME,
   PIPE_NAME. A file is loaded at most once per table (fakesnow's load history skips it).
 
 A file the COPY cannot read is 'Load failed' with the first line of the error, and is not
-retried until a refresh, as Snowpipe leaves failed files alone.
+retried until a refresh, as Snowpipe leaves failed files alone. A pipe's COPY runs in the
+pipe's schema on the caller's session, whose database and schema are put back after.
 """
 
 from __future__ import annotations
@@ -35,7 +38,8 @@ from fakesnow.cursor import FakeSnowflakeCursor
 from fakesnow.dialect import parse_one
 
 CREATE_PIPE = re.compile(
-    r"^\s*CREATE\s+(?:OR\s+REPLACE\s+)?PIPE\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?(?P<name>[\w.$\"]+)"
+    r"^\s*CREATE\s+(?P<replace>OR\s+REPLACE\s+)?PIPE\s+(?P<ine>IF\s+NOT\s+EXISTS\s+)?"
+    r"(?P<name>[\w.$\"]+)"
     r".*?\bAS\s+(?P<copy>COPY\s+INTO\b.*?)\s*;?\s*$",
     re.I | re.S,
 )
@@ -70,6 +74,7 @@ class Pipe:
     created: datetime
     table: str  # the target table's name, upper case
     seen: set[str] = field(default_factory=set)  # files it was notified of (loaded or failed)
+    loaded: set[str] = field(default_factory=set)  # files it loaded
     queued: set[str] = field(default_factory=set)  # files a notification or refresh queued
     source: str = ""  # the URL its COPY reads (the stage's URL and the COPY's path)
     root: str = ""  # the stage's URL: FILE_NAMEs are relative to it
@@ -111,9 +116,9 @@ class Snowpipe:
     def _create(self, cur: FakeSnowflakeCursor, m: re.Match[str]) -> str:
         name = self._qualified(cur, m["name"])
         with self.lock:
-            if name in self.pipes and not m["ine"]:
+            if name in self.pipes and not m["ine"] and not m["replace"]:
                 raise _error(f"SQL compilation error:\nObject '{name}' already exists.", 2002)
-            if name not in self.pipes:
+            if name not in self.pipes or m["replace"]:  # a new pipe: a new load history
                 table = ci._extract_table(parse_one(m["copy"]).this)
                 self.pipes[name] = Pipe(name, m["copy"], _now(), table.name.upper())
         short = name.rsplit(".", 1)[-1]
@@ -132,7 +137,7 @@ class Snowpipe:
             staged = self._staged(cur, pipe)
             queued = sorted(
                 url for url, modified in staged
-                if modified >= after and url not in pipe.seen
+                if modified >= after and url not in pipe.loaded
                 and (not m["prefix"] or _relative(pipe, url).startswith(m["prefix"]))
             )  # fmt: skip
             pipe.queued.update(queued)
@@ -150,12 +155,14 @@ class Snowpipe:
             raise _error("SQL compilation error: COPY_HISTORY takes TABLE_NAME, START_TIME", 1044)
         table = _literal(args["TABLE_NAME"]).upper().rsplit(".", 1)[-1]
         since = _timestamp(_literal(args["START_TIME"]))
+        until = _timestamp(_literal(args["END_TIME"])) if "END_TIME" in args else None
         database = _unquote(m["db"]).upper()
         with self.lock:
             self._deliver(cur)
             loads = [
                 h for h in self.history
                 if h.table_name == table and h.database == database and h.last_load_time >= since
+                and (until is None or h.last_load_time <= until)
             ]  # fmt: skip
         return command[: m.start()] + _values(loads) + command[end + 1 :]
 
@@ -181,16 +188,23 @@ class Snowpipe:
             pipe.queued.discard(url)
             pipe.seen.add(url)
             copy = _with_files(pipe.copy, [url[len(pipe.source) :]])
+            conn = cur._conn
+            before = (conn.database, conn.schema) if conn.database and conn.schema else None
             try:
-                with cur._conn.cursor() as run:
+                with conn.cursor() as run:
                     run.execute(f"USE SCHEMA {schema}")
-                    run.execute(copy)
-                    rows = run.fetchall()
+                    try:
+                        run.execute(copy)
+                        rows = run.fetchall()
+                    finally:  # the caller's session as it was
+                        if before is not None:
+                            run.execute(f"USE SCHEMA {before[0]}.{before[1]}")
             except Exception as err:  # Snowpipe records any failure
                 self._record(pipe, url, "Load failed", 0, _first_line(err))
                 continue
             for row in rows:
                 if row[1] == "LOADED":
+                    pipe.loaded.add(url)
                     self._record(pipe, url, "Loaded", int(row[3] or 0), None)
 
     def _record(self, pipe: Pipe, url: str, status: str, rows: int, error: str | None) -> None:

@@ -18,6 +18,7 @@ from support.servers import fakesnow_settings
 from spoon.errors import LoadError
 from spoon.load.lake import Lake
 from spoon.load.snowpipe import wait_for_sync
+from spoon.names import snowflake_names
 from spoon.orchestrate import steps
 from spoon.settings import Settings
 from spoon.setup import sqlfiles
@@ -161,5 +162,19 @@ def test_a_file_snowpipe_cannot_load_fails_the_step_with_its_name(
         f"Snowpipe could not load {bad} (shop shopify) into ORDERS (Load failed): "
     )
     assert "\n" not in line and line.endswith("then `ALTER PIPE ... REFRESH` and re-run the load")
-    orders = [f for f in Lake(settings.lake_url).list_files("shopify") if f.stream == "orders"]
+    files = Lake(settings.lake_url).list_files("shopify")
+    orders = [f for f in files if f.stream == "orders"]
     assert _raw_counts(settings)["orders files"] == len(orders) - 1  # all but the bad one
+
+    # what the line says to do: fix the file, refresh the pipe, run the load again
+    s3 = boto3.client("s3", endpoint_url=aws_env, region_name="us-east-1")
+    good = next(f for f in orders if not f.key.endswith(bad))
+    body = s3.get_object(Bucket=settings.s3_bucket, Key=f"lake/{good.key}")["Body"].read()
+    s3.put_object(Bucket=settings.s3_bucket, Key=f"lake/{bad}", Body=body)
+    conn = connect_admin(settings)
+    try:
+        conn.cursor().execute(f"ALTER PIPE {snowflake_names(settings).pipe('orders')} REFRESH")
+    finally:
+        conn.close()
+    assert steps.load(settings).detail.startswith(f"{len(files)} files, ")
+    assert _raw_counts(settings)["orders files"] == len(orders)
