@@ -75,6 +75,9 @@ class Pipe:
     table: str  # the target table's name, upper case
     seen: set[str] = field(default_factory=set)  # files it was notified of (loaded or failed)
     loaded: set[str] = field(default_factory=set)  # files it loaded
+    #: files already staged when it was created: S3 never notifies it of those (S3 times
+    #: are whole seconds, too coarse to tell a file of the same second)
+    before: set[str] = field(default_factory=set)
     queued: set[str] = field(default_factory=set)  # files a notification or refresh queued
     source: str = ""  # the URL its COPY reads (the stage's URL and the COPY's path)
     root: str = ""  # the stage's URL: FILE_NAMEs are relative to it
@@ -120,7 +123,9 @@ class Snowpipe:
                 raise _error(f"SQL compilation error:\nObject '{name}' already exists.", 2002)
             if name not in self.pipes or m["replace"]:  # a new pipe: a new load history
                 table = ci._extract_table(parse_one(m["copy"]).this)
-                self.pipes[name] = Pipe(name, m["copy"], _now(), table.name.upper())
+                pipe = Pipe(name, m["copy"], _now(), table.name.upper())
+                pipe.before = {url for url, _ in self._staged(cur, pipe)}
+                self.pipes[name] = pipe
         short = name.rsplit(".", 1)[-1]
         return f"SELECT 'Pipe {short} successfully created.' AS status"
 
@@ -170,10 +175,9 @@ class Snowpipe:
     def _deliver(self, cur: FakeSnowflakeCursor) -> None:
         """S3's notifications: every file staged since its pipe was created."""
         for pipe in self.pipes.values():
-            created = pipe.created.replace(microsecond=0)  # S3 times are whole seconds
             pipe.queued.update(
-                url for url, modified in self._staged(cur, pipe)
-                if modified >= created and url not in pipe.seen
+                url for url, _ in self._staged(cur, pipe)
+                if url not in pipe.before and url not in pipe.seen
             )  # fmt: skip
             self._load(cur, pipe)
 
