@@ -21,8 +21,9 @@
   with `with {{ incremental_by_order() }}` and goes on with its own CTEs. It configures the
   model (incremental, delete+insert on shop and order_id, the post-hook
   delete_excluded_orders(); fakesnow cannot create Snowflake's session temporary tables:
-  it gets transient ones) and, on an incremental run, renders affected_orders_ctes() and a
-  comma. dbt learns a model's parents from the refs rendered when it parses the model, a
+  it gets transient ones, whichever target points at it, `fakesnow` or `prod` with the
+  account `fakesnow` as the production DAG test runs it) and, on an incremental run,
+  renders affected_orders_ctes() and a comma. dbt learns a model's parents from the refs rendered when it parses the model, a
   full build: the refs of affected_orders_ctes() are rendered here too, as `-- depends_on:`
   comments (dbt's idiom), so the staging models it reads stay parents and the compiled SQL
   names where each of them is read from.
@@ -31,7 +32,7 @@
   {{- config(
       materialized='incremental',
       unique_key=['shop', 'order_id'],
-      tmp_relation_type=('transient' if target.name == 'fakesnow' else none),
+      tmp_relation_type=('transient' if target.account == 'fakesnow' else none),
       post_hook="{{ delete_excluded_orders() }}",
   ) -}}
   {%- for parent in ['stg_shopify__orders', 'stg_shopify__order_versions',

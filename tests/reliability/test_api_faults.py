@@ -76,7 +76,7 @@ def test_airbyte_sync_rides_out_429_and_503(airbyte: Any) -> None:
     fake = airbyte.fake
     fake.fail_next(429, times=1, path="/workspaces")
     fake.fail_next(503, times=1, path="/connections")
-    fake.fail_next(503, times=2, path="/jobs")  # starting the sync fails twice
+    fake.fail_next(503, times=2, path="/jobs", method="POST")  # starting the sync fails twice
     fake.fail_next(429, times=1, path="/jobs/1")  # then one poll is throttled
     settings = load_settings(
         airbyte_url=airbyte.url,

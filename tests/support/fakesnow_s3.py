@@ -6,7 +6,9 @@ fakesnow 0.12 runs COPY on DuckDB, which cannot load its httpfs extension offlin
 DuckDB reads `s3://` through s3fs (pointed at moto) instead. Two things Snowpipe's COPY
 uses that fakesnow lacks are added, faithfully to Snowflake's documented meaning:
 bare `$1` (the whole Parquet row as one VARIANT) and the METADATA$FILENAME (path relative
-to the stage) / METADATA$START_SCAN_TIME columns. Everything else is fakesnow as shipped.
+to the stage) / METADATA$START_SCAN_TIME columns. Snowpipe itself (pipes, auto-ingest,
+`ALTER PIPE ... REFRESH`, COPY_HISTORY) is stood in for by snowpipe_standin.py, on the same
+COPY. Everything else is fakesnow as shipped.
 """
 
 from __future__ import annotations
@@ -69,19 +71,37 @@ _orig_inserts = ci._inserts
 
 def install(duck_conn: Any, s3_endpoint: str) -> None:
     import s3fs
+    import snowpipe_standin
 
-    duck_conn.register_filesystem(
-        # no listings cache: files land between two COPYs of one server (as on real S3)
-        s3fs.S3FileSystem(
-            endpoint_url=s3_endpoint,
-            key="testing",
-            secret="testing",
-            use_listings_cache=False,
-            skip_instance_cache=True,
-        )
+    # no listings cache: files land between two COPYs of one server (as on real S3)
+    fs = s3fs.S3FileSystem(
+        endpoint_url=s3_endpoint,
+        key="testing",
+        secret="testing",
+        use_listings_cache=False,
+        skip_instance_cache=True,
     )
+    duck_conn.register_filesystem(fs)
     ci.stage_url_from_var = _stage_url_from_var
     ci._inserts = _inserts
+    snowpipe_standin.install(snowpipe_standin.Snowpipe(_lister(fs)))
+
+
+def _lister(fs: Any) -> Any:
+    """url -> [(file url, last modified)] of every object under it."""
+
+    def list_files(url: str) -> list[tuple[str, Any]]:
+        try:
+            found = fs.find(url.removeprefix("s3://"), detail=True)
+        except FileNotFoundError:
+            return []
+        return [
+            ("s3://" + name, info["LastModified"])
+            for name, info in sorted(found.items())
+            if info.get("type") == "file"
+        ]
+
+    return list_files
 
 
 def main() -> None:

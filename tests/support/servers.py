@@ -20,6 +20,31 @@ VENV_BIN = Path(sys.executable).parent
 #: on sys.path, and its snowflake/ folder would shadow the connector)
 FAKESNOW_S3 = Path(__file__).resolve().parent / "fakesnow_s3.py"
 
+#: What fakesnow 0.12 cannot execute. These statements are checked by sqlfluff (unit
+#: tests) and skipped by kind; everything else must run, and no error is swallowed. With
+#: fakesnow_s3.py, CREATE PIPE runs on its Snowpipe stand-in (snowpipe_standin.py).
+FAKESNOW_CANNOT_RUN = frozenset(
+    {
+        "CREATE ROLE",
+        "GRANT",
+        "CREATE WAREHOUSE",
+        "ALTER WAREHOUSE",
+        "CREATE RESOURCE MONITOR",
+        "ALTER RESOURCE MONITOR",
+        "CREATE STORAGE INTEGRATION",
+        "ALTER STORAGE INTEGRATION",
+        "CREATE PIPE",
+        "CREATE USER",
+        "ALTER USER",
+        "ALTER SCHEMA",  # ENABLE MANAGED ACCESS
+        "CREATE MASKING POLICY",
+        "ALTER MASKING POLICY",
+        "ALTER TABLE",  # SET MASKING POLICY
+        "CREATE NETWORK POLICY",
+        "ALTER NETWORK POLICY",
+    }
+)
+
 
 @contextmanager
 def serving(

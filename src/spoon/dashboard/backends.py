@@ -17,6 +17,7 @@ from typing import Any, Protocol
 
 from spoon.errors import SpoonError, first_line
 from spoon.settings import Settings
+from spoon.warehouse_file import unopenable
 
 MARTS_SCHEMA = "marts"
 
@@ -94,9 +95,10 @@ class DuckDBBackend:
         for attempt in range(self.lock_retries + 1):
             try:
                 return duckdb.connect(str(self.path), read_only=True)
-            except duckdb.IOException as err:
-                if "lock" not in str(err).lower():
-                    raise ReportingError(f"cannot open {self.path}: {err}") from None
+            except (duckdb.IOException, duckdb.PermissionException) as err:
+                if "lock" not in str(err).lower():  # not worth a retry: say what to fix
+                    line = unopenable(self.path, err, "spoon dashboard", read_only=True)
+                    raise ReportingError(line) from None
                 if attempt == self.lock_retries:
                     raise WarehouseBusy(
                         f"{self.path} is locked by a running load or dbt build; "

@@ -2,7 +2,9 @@
 
 The sidebar's freshness line and its stale-marts warning: the loader's history (DuckDB) or
 the marts' lineage column, dbt's build log in the warehouse (audit.dbt_build_log), else
-run_results.json, the nightly refresh file and Snowflake's LAST_ALTERED.
+the nightly refresh file and Snowflake's LAST_ALTERED. Never the checkout's
+`dbt/target/run_results.json`: that is whatever warehouse the checkout last built (a
+benchmark, dev instead of prod), not necessarily this one.
 """
 
 from __future__ import annotations
@@ -49,9 +51,7 @@ class Freshness:
         )
 
 
-def freshness(
-    db: Backend, *, run_results: Path | None = None, refresh_file: Path | None = None
-) -> Freshness:
+def freshness(db: Backend, *, refresh_file: Path | None = None) -> Freshness:
     """When data last landed in the warehouse and when the marts were last built."""
     last_load: datetime | None = None
     if db.name == "duckdb" and db.has_table("raw", "_load_history"):
@@ -95,28 +95,11 @@ def freshness(
         ).first()
         if row and row["at"]:
             candidates.append((_naive(row["at"]), "warehouse"))
-    built = _run_results_time(run_results) if run_results else None
-    if built:
-        candidates.append((built, "dbt run_results.json"))
     refreshed = _refresh_time(refresh_file) if refresh_file else None
     if refreshed:
         candidates.append((refreshed, "nightly run"))
     last_build, source = max(candidates) if candidates else (None, "unknown")
     return Freshness(load, last_build, source)
-
-
-def _run_results_time(path: Path) -> datetime | None:
-    """generated_at of a successful `dbt build`/`dbt run`, else None."""
-    try:
-        data = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    if data.get("args", {}).get("which") not in ("build", "run"):
-        return None
-    results = data.get("results") or []
-    if any(r.get("status") in ("error", "fail", "runtime error") for r in results):
-        return None
-    return _parse_time(data.get("metadata", {}).get("generated_at"))
 
 
 def _refresh_time(path: Path) -> datetime | None:

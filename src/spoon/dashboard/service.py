@@ -49,12 +49,10 @@ class Reporter:
         backend: Backend,
         *,
         cache: QueryCache | None = None,
-        run_results: Path | None = None,
         refresh_file: Path | None = None,
     ) -> None:
         self.backend = backend
         self.cache = cache or QueryCache(lambda: "static", ttl=0)
-        self.run_results = run_results
         self.refresh_file = refresh_file
         #: the shops shown (None: every row, a single-shop warehouse); see `for_shops`
         self.shops: Shops = None
@@ -66,7 +64,6 @@ class Reporter:
             cache=QueryCache(
                 lambda: data_version(settings), ttl=float(settings.dashboard_cache_ttl_seconds)
             ),
-            run_results=Path(settings.dbt_project_dir) / "target" / "run_results.json",
             refresh_file=Path(settings.dashboard_refresh_file),
         )
 
@@ -88,7 +85,6 @@ class Reporter:
         other = Reporter(
             self.backend,
             cache=self.cache,
-            run_results=self.run_results,
             refresh_file=self.refresh_file,
         )
         other.shops = tuple(shops) if shops is not None else None
@@ -144,7 +140,5 @@ class Reporter:
     def freshness(self) -> Freshness:
         return self._cached(
             ("freshness",),
-            lambda: queries.freshness(
-                self.backend, run_results=self.run_results, refresh_file=self.refresh_file
-            ),
+            lambda: queries.freshness(self.backend, refresh_file=self.refresh_file),
         )

@@ -102,7 +102,9 @@ def wait_for_files(
         for stream in sorted({f.stream for f in pending.values()}):
             records = history.copy_history(stream, start_ts)
             for f in [p for p in pending.values() if p.stream == stream]:
-                rec = next((r for r in records if f.matches(r.file_name)), None)
+                # the newest load of the file counts: a file that failed, was fixed and
+                # loaded after a refresh has both rows (the history is oldest first)
+                rec = next((r for r in reversed(records) if f.matches(r.file_name)), None)
                 if rec is None:
                     continue
                 status = rec.status.strip().upper()
@@ -151,7 +153,8 @@ class SnowflakeHistory:
         sql = (
             "SELECT file_name, status, first_error_message, row_count "
             f"FROM TABLE({self.names.raw_db}.INFORMATION_SCHEMA.COPY_HISTORY("
-            "TABLE_NAME => %(table)s, START_TIME => TO_TIMESTAMP_LTZ(%(since)s)))"
+            "TABLE_NAME => %(table)s, START_TIME => TO_TIMESTAMP_LTZ(%(since)s))) "
+            "ORDER BY last_load_time"
         )
         cur = self.conn.cursor()
         try:

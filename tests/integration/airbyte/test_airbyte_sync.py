@@ -8,6 +8,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+import httpx
 import pytest
 from typer.testing import CliRunner
 
@@ -53,6 +54,77 @@ def test_a_failed_job_raises(applied: Any) -> None:
     applied.fake.job_final_status = "failed"
     with pytest.raises(AirbyteError, match=r"Airbyte job 1 ended failed"):
         trigger_and_wait(load_settings(), sleep=lambda _: None)
+
+
+def _job_starts(fake: Any) -> list[Any]:
+    return [r for r in fake.requests if r.method == "POST" and r.path == "/jobs"]
+
+
+def test_a_token_that_expires_during_a_long_sync_is_renewed(applied: Any) -> None:
+    """Tokens live 180 s: the job polls 100 s apart outlive the first two tokens, and each
+    poll after an expiry renews the token and succeeds."""
+    fake = applied.fake
+    clock = [0.0]
+    fake.now = lambda: clock[0]
+    fake.job_polls_until_done = 4
+
+    def sleep(seconds: float) -> None:
+        clock[0] += seconds
+
+    seen: list[str] = []
+    before = len(fake.requests)  # apply's own token aside
+    result = trigger_and_wait(load_settings(), poll_seconds=100, sleep=sleep, on_status=seen.append)
+    assert (result.status, seen) == ("succeeded", ["running"] * 3 + ["succeeded"])
+    tokens = [r for r in fake.requests[before:] if r.path == "/applications/token"]
+    assert len(tokens) == 3, "one token, renewed after 200 s and after 400 s"
+    assert len(fake.jobs) == 1
+
+
+def test_an_expired_token_is_refused(fake_airbyte: Any) -> None:
+    from spoon.extract.airbyte.client import AirbyteClient
+
+    fake = fake_airbyte.fake
+    clock = [1000.0]
+    fake.now = lambda: clock[0]
+    client = AirbyteClient(fake_airbyte.url, fake.client_id, fake.client_secret)
+    token = client.token()
+    clock[0] += 180
+    res = httpx.get(f"{fake_airbyte.url}/workspaces", headers={"authorization": f"Bearer {token}"})
+    assert (res.status_code, res.json()["detail"]) == (
+        401,
+        "Unauthorized: the access token has expired",
+    )
+
+
+def test_a_503_after_the_job_was_created_does_not_start_a_second_sync(applied: Any) -> None:
+    """Airbyte created the job, then the answer was lost (503): the client finds the
+    running job and waits for it instead of starting another."""
+    fake = applied.fake
+    fake.fail_next(503, path="/jobs", method="POST", after=True)
+    result = trigger_and_wait(load_settings(), sleep=lambda _: None)
+    assert (result.job_id, result.status) == (1, "succeeded")
+    assert list(fake.jobs) == [1] and len(_job_starts(fake)) == 1
+
+
+def test_a_sync_already_running_is_joined_not_started_again(applied: Any) -> None:
+    """A sync started elsewhere (the UI, an earlier try) is running: Airbyte answers 409 and
+    the client waits for that job."""
+    fake = applied.fake
+    (conn,) = fake.connections.values()
+    running = fake.start_job(conn["connectionId"])
+    result = trigger_and_wait(load_settings(), sleep=lambda _: None)
+    assert (result.job_id, result.status) == (running, "succeeded")
+    assert list(fake.jobs) == [running]
+
+
+def test_an_incomplete_attempt_is_waited_out(applied: Any) -> None:
+    """A job shows "incomplete" while Airbyte retries a failed attempt: not its end."""
+    applied.fake.job_running_status = "incomplete"
+    applied.fake.job_polls_until_done = 3
+    seen: list[str] = []
+    result = trigger_and_wait(load_settings(), sleep=lambda _: None, on_status=seen.append)
+    assert result.status == "succeeded"
+    assert seen == ["incomplete", "incomplete", "succeeded"]
 
 
 AIRFLOW_PY = repo_path(".venv-airflow", "bin", "python")

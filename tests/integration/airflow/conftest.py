@@ -122,11 +122,13 @@ def driver(airflow_home: dict[str, str], tmp_path_factory: pytest.TempPathFactor
             text=True,
             timeout=timeout,
         )
+        log = result.with_suffix(".log")  # the run's own output, for a failing task's log
+        log.write_text(proc.stdout + proc.stderr)
         if proc.returncode != 0 or not result.exists():
             raise AssertionError(
                 f"airflow_driver.py {command} failed ({proc.returncode}):\n"
                 f"{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}"
             )
-        return dict(json.loads(result.read_text()))
+        return {**json.loads(result.read_text()), "log": str(log)}
 
     return run

@@ -14,7 +14,12 @@ from support import fixture_marts
 from support.duck import copy_warehouse, log_builds, query
 
 from spoon.dashboard import queries
-from spoon.dashboard.backends import DuckDBBackend, WarehouseBusy, WarehouseMissing
+from spoon.dashboard.backends import (
+    DuckDBBackend,
+    ReportingError,
+    WarehouseBusy,
+    WarehouseMissing,
+)
 from spoon.dashboard.geo import split_geo, state_name
 from spoon.dashboard.kpis import MONEY_COLUMNS, Period
 from spoon.dashboard.service import Reporter
@@ -157,61 +162,57 @@ def test_cohorts_and_growth(db: DuckDBBackend, period: Period) -> None:
     assert growth.dicts()[0]["qoq_growth"] is None
 
 
-def test_freshness_from_the_load_history_run_results_and_refresh_file(
-    db: DuckDBBackend, tmp_path: Path
-) -> None:
-    fresh = queries.freshness(db)
-    assert fresh.last_load == fixture_marts.LAST_LOAD  # the quarantined file is later
-    assert fresh.last_build is None and "last build: unknown" in fresh.line()
-
-    results = tmp_path / "run_results.json"
-    results.write_text(
+def _successful_run_results(path: Path, generated_at: str) -> Path:
+    """A run_results.json of a successful `dbt build` (as the checkout's target/ holds)."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
         json.dumps(
             {
-                "metadata": {"generated_at": "2026-01-15T06:10:00.123456Z"},
+                "metadata": {"generated_at": generated_at},
                 "args": {"which": "build"},
                 "results": [{"status": "success"}, {"status": "pass"}],
             }
         )
     )
-    fresh = queries.freshness(db, run_results=results)
-    assert fresh.last_build == datetime(2026, 1, 15, 6, 10, 0, 123456)
-    assert "2026-01-15 06:10 UTC" in fresh.line()
+    return path
 
+
+def test_freshness_from_the_load_history_and_refresh_file_never_the_checkouts_target(
+    fixture_warehouse: Path, tmp_path: Path
+) -> None:
+    from spoon.settings import load_settings
+
+    path = copy_warehouse(fixture_warehouse, tmp_path / "unlogged")
+    # the checkout's dbt/target says a build succeeded: of whichever warehouse it last
+    # built (a benchmark, dev), so it must not count as this warehouse's build
+    project = tmp_path / "dbt"
+    _successful_run_results(project / "target" / "run_results.json", "2026-01-15T06:10:00Z")
     refresh = tmp_path / "refresh.json"
-    refresh.write_text(json.dumps({"refreshed_at": "2026-01-15T09:00:00+02:00"}))
-    fresh = queries.freshness(db, run_results=results, refresh_file=refresh)
-    assert fresh.last_build == datetime(2026, 1, 15, 7, 0) and fresh.build_source == "nightly run"
+    settings = load_settings(
+        duckdb_path=path, dbt_project_dir=project, dashboard_refresh_file=refresh
+    )
+    fresh = Reporter.from_settings(settings).freshness()
+    assert fresh.last_load == fixture_marts.LAST_LOAD  # the quarantined file is later
+    assert fresh.last_build is None and "last build: unknown" in fresh.line()
 
-    failed = json.loads(results.read_text())
-    failed["results"].append({"status": "error"})
-    results.write_text(json.dumps(failed))
-    assert queries.freshness(db, run_results=results).last_build is None
+    refresh.write_text(json.dumps({"refreshed_at": "2026-01-15T09:00:00+02:00"}))
+    fresh = queries.freshness(DuckDBBackend(path), refresh_file=refresh)
+    assert fresh.last_build == datetime(2026, 1, 15, 7, 0) and fresh.build_source == "nightly run"
+    assert "last build: 2026-01-15 07:00 UTC" in fresh.line()
 
 
 def test_freshness_from_the_warehouse_build_log_stale_after_a_failed_build(
     fixture_warehouse: Path, tmp_path: Path
 ) -> None:
     path = copy_warehouse(fixture_warehouse, tmp_path / "logged")
-    # the checkout's run_results.json (another warehouse's build) no longer counts
-    results = tmp_path / "run_results.json"
-    results.write_text(
-        json.dumps(
-            {
-                "metadata": {"generated_at": "2026-02-01T00:00:00Z"},
-                "args": {"which": "build"},
-                "results": [{"status": "success"}],
-            }
-        )
-    )
     log_builds(path, ("2026-01-14 06:10:00", "success"), ("2026-01-15 06:12:00", "success"))
-    fresh = queries.freshness(DuckDBBackend(path), run_results=results)
+    fresh = queries.freshness(DuckDBBackend(path))
     assert fresh.last_build == datetime(2026, 1, 15, 6, 12)
     assert fresh.build_source == "warehouse build log"
     assert not fresh.stale and fresh.stale_warning() is None
 
     log_builds(path, ("2026-01-16 06:20:00", "error"))
-    fresh = queries.freshness(DuckDBBackend(path), run_results=results)
+    fresh = queries.freshness(DuckDBBackend(path))
     assert fresh.last_build == datetime(2026, 1, 15, 6, 12)
     failed_at = datetime(2026, 1, 16, 6, 20)
     assert (fresh.last_attempt, fresh.last_attempt_status) == (failed_at, "error")
@@ -250,6 +251,21 @@ def test_a_missing_warehouse_is_not_created(tmp_path: Path) -> None:
     with pytest.raises(WarehouseMissing, match="make demo"):
         DuckDBBackend(missing).query("select 1")
     assert not missing.exists()
+
+
+def test_a_file_that_is_not_a_warehouse_says_what_to_fix(tmp_path: Path) -> None:
+    """Not a lock (no retries, no "reload the page"): the path, DuckDB's reason, the fix."""
+    path = tmp_path / "notes.duckdb"
+    path.write_text("not a database")
+    with pytest.raises(ReportingError) as raised:
+        DuckDBBackend(path, lock_wait=60).query("select 1")
+    assert not isinstance(raised.value, WarehouseBusy | WarehouseMissing)
+    assert str(raised.value) == (
+        f'cannot open the warehouse {path}: IO Error: The file "{path}" exists, but it is not '
+        "a valid DuckDB database file!; check SPOON_DUCKDB_PATH (a DuckDB file of this DuckDB"
+        " version), then run `spoon dashboard`"
+    )
+    assert path.read_text() == "not a database"
 
 
 def test_marts_not_built_yet(tmp_path: Path) -> None:

@@ -1,8 +1,9 @@
 """The same dbt project on Snowflake SQL: dbt-snowflake against a local fakesnow server.
 
 Three shops in one warehouse (support.rawshop.raw.SHOPS): the first syncs are built, then the second
-ones incrementally (delete+insert on Snowflake SQL); each shop's marts must equal the DuckDB
-build to the cent. The hand-made shop's first sync carries bad records too
+ones incrementally (delete+insert on Snowflake SQL) with no look-back, so the syncs are further
+apart than it: only the orders the second syncs touch are rewritten, and each shop's marts must
+equal the DuckDB build to the cent. The hand-made shop's first sync carries bad records too
 (support.rawshop.bad): Snowflake SQL rejects the same ones, and its marts are still the
 clean DuckDB build's.
 """
@@ -16,7 +17,7 @@ from typing import Any
 
 import pytest
 from support.rawshop.bad import REJECTED, bad_syncs
-from support.rawshop.raw import SHOPS, load_snowflake
+from support.rawshop.raw import MARKER, SHOPS, load_snowflake
 from support.rawshop.runner import DbtRunner, dbt_env, query
 from support.servers import fakesnow_connection, fakesnow_server
 
@@ -47,7 +48,9 @@ def snow_shops(
     """One Snowflake SQL build of the three shops (support.rawshop.raw.SHOPS: the hand-made shop as
     `shopify`, the tax-inclusive EU shop as `shop_eu`, the Los Angeles shop as `shop_us`):
     the first syncs built, then the second ones incrementally (delete+insert on shop and id,
-    data tests included); `shopify`'s first sync with the bad records of
+    data tests included) with no look-back, as DuckDB's built_shops: before that, the
+    fct_sales rows of orders the second syncs do not touch (shop_eu's 2001, shopify's 1004)
+    get MARKER in event_at_local. `shopify`'s first sync with the bad records of
     support.rawshop.bad. Returns a query function on its ANALYTICS database."""
     shops = {**SHOPS, "shopify": bad_syncs()}
     workdir = tmp_path_factory.mktemp("dbt-fakesnow")
@@ -65,11 +68,18 @@ def snow_shops(
         for shop, syncs in shops.items():
             load_snowflake(loader.cursor(), [0], "RAW", syncs, shop)
         dbt("run")
+        loader.cursor().execute(
+            f"update ANALYTICS.MARTS.FCT_SALES set event_at_local = {MARKER} where"
+            " (shop = 'shop_eu' and order_id = 2001) or (shop = 'shopify' and order_id = 1004)"
+        )
         for shop, syncs in shops.items():
             if len(syncs) > 1:
                 load_snowflake(loader.cursor(), [1], "RAW", syncs, shop)
-        # fakesnow cannot run dbt unit tests (session temporary tables); DuckDB runs them
-        dbt("build", "--exclude-resource-type", "unit_test")
+        # fakesnow cannot run dbt unit tests (session temporary tables); DuckDB runs them.
+        # Snowflake's default look-back (72 h) would re-read all of the first syncs (48 h
+        # earlier): none makes the incremental models find the affected orders themselves.
+        lookback = ["--vars", "{incremental_lookback_hours: 0}"]
+        dbt("build", "--exclude-resource-type", "unit_test", *lookback)
     finally:
         loader.close()
 
@@ -206,6 +216,19 @@ def test_snowflake_sql_gives_the_same_several_shops_as_duckdb(
     assert snow_recon == duck_recon
     events = query(duck, "select count(*) from marts.fct_sales")[0][0]
     assert snow_ids == [(events, events)]
+
+
+def test_snowflake_sql_rewrites_only_the_orders_a_sync_affected(
+    snow_shops: Callable[[str], list[tuple[Any, ...]]],
+) -> None:
+    """The second syncs did not touch shop_eu's order 2001 (shop_us' 2001 shares its id) nor
+    shopify's 1004: their fct_sales rows keep the marker; the other tests show the rewritten
+    rows equal DuckDB's."""
+    marked = snow_shops(
+        f"select shop, order_id, count(*) from marts.fct_sales where event_at_local = {MARKER}"
+        " group by 1, 2 order by 1, 2"
+    )
+    assert marked == [("shop_eu", 2001, 2), ("shopify", 1004, 4)]
 
 
 def test_the_builds_are_logged_in_snowflake_sql(

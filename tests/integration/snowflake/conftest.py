@@ -6,31 +6,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from support.servers import fakesnow_connection, fakesnow_server
-
-#: What fakesnow 0.12 cannot execute. These statements are checked by sqlfluff (unit
-#: tests) and skipped here by kind; everything else must run, and no error is swallowed.
-FAKESNOW_CANNOT_RUN = frozenset(
-    {
-        "CREATE ROLE",
-        "GRANT",
-        "CREATE WAREHOUSE",
-        "ALTER WAREHOUSE",
-        "CREATE RESOURCE MONITOR",
-        "ALTER RESOURCE MONITOR",
-        "CREATE STORAGE INTEGRATION",
-        "ALTER STORAGE INTEGRATION",
-        "CREATE PIPE",
-        "CREATE USER",
-        "ALTER USER",
-        "ALTER SCHEMA",  # ENABLE MANAGED ACCESS
-        "CREATE MASKING POLICY",
-        "ALTER MASKING POLICY",
-        "ALTER TABLE",  # SET MASKING POLICY
-        "CREATE NETWORK POLICY",
-        "ALTER NETWORK POLICY",
-    }
-)
+from support.servers import FAKESNOW_CANNOT_RUN, fakesnow_connection, fakesnow_server
 
 
 @pytest.fixture()

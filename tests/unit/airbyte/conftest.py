@@ -34,14 +34,26 @@ def shopify_spec() -> dict[str, Any]:
     raise AssertionError(f"no SPEC message from source-shopify: {out.stdout[-500:]}")
 
 
-@pytest.fixture(scope="session")
-def shopify_streams() -> dict[str, dict[str, Any]]:
-    """What source-shopify's own stream classes say about our streams."""
+def _pyairbyte_json(script: Path) -> dict[str, Any]:
+    """What `script` prints as JSON when run with the PyAirbyte venv's python."""
     out = subprocess.run(
-        [str(pyairbyte_bin() / "python"), str(HERE / "shopify_streams.py")],
+        [str(pyairbyte_bin() / "python"), str(script)],
         capture_output=True,
         text=True,
         timeout=120,
         check=True,
     )
     return dict(json.loads(out.stdout))
+
+
+@pytest.fixture(scope="session")
+def shopify_streams() -> dict[str, dict[str, Any]]:
+    """What source-shopify's own stream classes say about our streams."""
+    return _pyairbyte_json(HERE / "shopify_streams.py")
+
+
+@pytest.fixture(scope="session")
+def shopify_catalog() -> dict[str, Any]:
+    """source-shopify's spec and catalog as tests/support/source_shopify_catalog.py prints
+    them (what the fake Airbyte API holds in source_shopify_catalog.json)."""
+    return _pyairbyte_json(HERE.parents[1] / "support" / "source_shopify_catalog.py")

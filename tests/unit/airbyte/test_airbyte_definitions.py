@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ from support.airbyte_env import DEFINITION_VARS
 from spoon.settings import repo_path
 from spoon.setup.airbyte.definitions import DefinitionError, load_definitions, resolve
 
-HERE = Path(__file__).resolve().parent
+SUPPORT = Path(__file__).resolve().parents[2] / "support"
 
 
 @pytest.fixture()
@@ -73,10 +74,9 @@ def test_streams_and_sync_modes_match_the_connector(
 
 def test_destination_matches_destination_s3_fields(defs: Any) -> None:
     """destination-s3 is a JVM connector with no Python package: check against the fields
-    of its published spec that we use (restated in destination_s3_fields.json)."""
-    import json
-
-    schema = json.loads((HERE / "destination_s3_fields.json").read_text())
+    of its published spec that we use (restated in tests/support/destination_s3_fields.json,
+    which the fake Airbyte API validates against too)."""
+    schema = json.loads((SUPPORT / "destination_s3_fields.json").read_text())
     config = {
         k: v
         for k, v in defs.destinations["s3-lake"].configuration.items()
@@ -86,6 +86,17 @@ def test_destination_matches_destination_s3_fields(defs: Any) -> None:
     assert (
         config["s3_path_format"] == "${NAMESPACE}/${STREAM_NAME}/${YEAR}_${MONTH}_${DAY}_${EPOCH}_"
     )
+
+
+def test_the_fakes_source_shopify_catalog_is_the_connectors(
+    shopify_catalog: dict[str, Any], shopify_spec: dict[str, Any]
+) -> None:
+    """The fake Airbyte API validates against tests/support/source_shopify_catalog.json:
+    it must be what the installed source-shopify says (source_shopify_catalog.py rewrites it)."""
+    stored = json.loads((SUPPORT / "source_shopify_catalog.json").read_text())
+    assert stored == shopify_catalog, "stale: regenerate it as source_shopify_catalog.py says"
+    assert stored["spec"] == shopify_spec["connectionSpecification"]
+    assert stored["streams"]["locations"]["supported_sync_modes"] == ["full_refresh"]
 
 
 def test_connection_has_no_schedule_and_the_lake_namespace(defs: Any) -> None:

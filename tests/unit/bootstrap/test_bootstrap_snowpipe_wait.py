@@ -152,6 +152,25 @@ def test_one_failed_names_the_file_and_first_error(names) -> None:
     assert "\n" not in msg
 
 
+def test_a_file_fixed_after_a_failed_load_counts_as_loaded(names) -> None:
+    """COPY_HISTORY keeps the failed load beside the later one (oldest first): the newest
+    decides, so the re-run the error line asks for passes once the file is fixed."""
+    orders = _file("orders")
+    conn = ScriptedSnowflake(
+        {
+            "RAW.RAW.ORDERS": [
+                [
+                    (orders.key, "Load failed", "No magic bytes found at end of file", 0),
+                    (orders.key, "Loaded", None, 42),
+                ]
+            ]
+        }
+    )
+    report = _wait(conn, names, [orders], Clock())
+    assert report.rows == 42 and [f.key for f in report.loaded] == [orders.key]
+    assert conn.queries[0][0].endswith("ORDER BY last_load_time")
+
+
 def test_missing_file_is_refreshed_then_loaded(names) -> None:
     orders, shop = _file("orders"), _file("shop")
     conn = ScriptedSnowflake(

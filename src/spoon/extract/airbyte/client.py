@@ -10,12 +10,16 @@ It works around the SDK's known problems and returns plain JSON dicts:
 - responses from newer servers can fail the SDK's validation: we always read the raw JSON
   (also from `ResponseValidationError.raw_response`);
 - 429 and 5xx are retried with exponential backoff (the SDK's own retry loop, also used
-  for the token request); connection errors too.
+  for the token request); connection errors too. Except when starting a sync: a 5xx or a
+  timeout may come after Airbyte created the job, and Airbyte answers 409 while a sync of
+  the connection runs, so `start_sync` looks for the running job before trying again and
+  joins it: never a second sync.
 """
 
 from __future__ import annotations
 
 import json
+import random
 import threading
 import time
 import warnings
@@ -35,7 +39,15 @@ PAGE = 100
 
 
 class AirbyteError(SpoonError):
-    """Airbyte's API refused a request or cannot be reached."""
+    """Airbyte's API refused a request (its HTTP `status`) or cannot be reached (None)."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+
+
+#: a job in one of these may still change (incomplete: Airbyte retries its attempt)
+ACTIVE_JOB = ("pending", "running", "incomplete")
 
 
 class AirbyteClient:
@@ -66,6 +78,7 @@ class AirbyteClient:
             sdk_retries.BackoffStrategy(backoff_initial_ms, backoff_max_ms, 2.0, max_elapsed_ms),
             retry_connection_errors=True,
         )
+        self._backoff = (backoff_initial_ms / 1000, backoff_max_ms / 1000, max_elapsed_ms / 1000)
         self._token: str | None = None
         self._expires_at = 0.0
         self._lock = threading.Lock()
@@ -138,15 +151,17 @@ class AirbyteClient:
         if code == 401 or (code == 403 and "token" in str(res.request.url)):
             return AirbyteError(
                 f"Airbyte rejected the credentials ({code}) while trying to {action}; check "
-                "SPOON_AIRBYTE_CLIENT_ID and SPOON_AIRBYTE_CLIENT_SECRET"
+                "SPOON_AIRBYTE_CLIENT_ID and SPOON_AIRBYTE_CLIENT_SECRET",
+                code,
             )
         if code == 404 and str(res.request.url).startswith(self.token_url):
             return AirbyteError(
                 f"no Airbyte public API at {self.url} (404 on /applications/token); "
-                "SPOON_AIRBYTE_URL must end in /api/public/v1"
+                "SPOON_AIRBYTE_URL must end in /api/public/v1",
+                code,
             )
         detail = _message(res)
-        return AirbyteError(f"Airbyte refused to {action} ({code}): {detail}")
+        return AirbyteError(f"Airbyte refused to {action} ({code}): {detail}", code)
 
     def _call(self, action: str, op: Callable[[], Any]) -> Any:
         """Run one SDK operation; return the response's raw JSON (None if empty)."""
@@ -257,8 +272,44 @@ class AirbyteClient:
 
     # ---- jobs --------------------------------------------------------------------------
     def start_sync(self, connection_id: str) -> dict[str, Any]:
+        """A new sync job of the connection, or the one already running: never a second.
+
+        The start is not retried blindly: a 5xx, 429, timeout or 409 ("a sync is already
+        running") first makes us look for the connection's running job, which we join;
+        only if there is none do we try again, with backoff, for as long as other calls."""
         req = models.JobCreateRequest(connection_id=connection_id, job_type=models.JobTypeEnum.SYNC)
-        return self._call("start a sync", lambda: self.sdk.jobs.create_job(request=req))
+        initial, longest, budget = self._backoff
+        t0 = time.monotonic()
+        for attempt in range(100):
+            try:
+                return self._call(
+                    "start a sync", lambda: self.sdk.jobs.create_job(request=req, retries=None)
+                )
+            except AirbyteError as err:
+                if err.status is not None and err.status not in (409, 429) and err.status < 500:
+                    raise
+                running = self.running_job(connection_id)
+                if running is not None:
+                    return running
+                pause = min(initial * 2**attempt + random.uniform(0, 1), longest)
+                if time.monotonic() - t0 + pause > budget:
+                    raise
+                time.sleep(pause)
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    def running_job(self, connection_id: str) -> dict[str, Any] | None:
+        """The connection's newest sync job that is not done yet, if any."""
+        req = api.ListJobsRequest(
+            connection_id=connection_id,
+            job_type=models.JobTypeEnum.SYNC,
+            order_by="createdAt|DESC",
+            limit=PAGE,
+        )
+        page = self._call(
+            "list the connection's jobs", lambda: self.sdk.jobs.list_jobs(request=req)
+        )
+        jobs = (page or {}).get("data") or []
+        return next((j for j in jobs if j.get("status") in ACTIVE_JOB), None)
 
     def get_job(self, job_id: int) -> dict[str, Any]:
         return self._call(

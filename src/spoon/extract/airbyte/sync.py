@@ -16,8 +16,9 @@ from spoon.extract.airbyte.client import AirbyteClient, AirbyteError
 from spoon.settings import Settings, load_settings
 from spoon.setup.airbyte.reconcile import client_from_settings, resolve_workspace
 
-#: Job states after which nothing changes any more.
-FINAL = {"succeeded", "failed", "cancelled", "incomplete"}
+#: Job states after which nothing changes any more ("incomplete" is not one: Airbyte
+#: retries the job's failed attempt).
+FINAL = {"succeeded", "failed", "cancelled"}
 
 
 @dataclass(frozen=True)
