@@ -4,8 +4,8 @@ fakesnow 0.12 cannot run PIPE statements nor the COPY_HISTORY table function. Th
 them, faithful to Snowflake's documented behaviour, using each pipe's own `COPY INTO` (the
 one `snowflake/07_pipes.sql` creates) on fakesnow's COPY:
 
-- `CREATE PIPE [IF NOT EXISTS] <name> ... AS COPY INTO ...` keeps the pipe and the time it
-  was created.
+- `CREATE PIPE [IF NOT EXISTS] <name> ... AS COPY INTO ...` keeps the pipe and the files
+  already staged under its path when it was created.
 - Auto-ingest: a Parquet file that lands under a pipe's stage path *after* the pipe was
   created is loaded once by that pipe (an S3 event notification). Files staged before the
   pipe existed are not: they need `ALTER PIPE ... REFRESH`, as on Snowflake. Notifications
@@ -71,7 +71,6 @@ HISTORY_COLUMNS = {
 class Pipe:
     name: str  # DB.SCHEMA.NAME, upper case
     copy: str  # the pipe's COPY INTO statement
-    created: datetime
     table: str  # the target table's name, upper case
     seen: set[str] = field(default_factory=set)  # files it was notified of (loaded or failed)
     loaded: set[str] = field(default_factory=set)  # files it loaded
@@ -123,7 +122,7 @@ class Snowpipe:
                 raise _error(f"SQL compilation error:\nObject '{name}' already exists.", 2002)
             if name not in self.pipes or m["replace"]:  # a new pipe: a new load history
                 table = ci._extract_table(parse_one(m["copy"]).this)
-                pipe = Pipe(name, m["copy"], _now(), table.name.upper())
+                pipe = Pipe(name, m["copy"], table.name.upper())
                 pipe.before = {url for url, _ in self._staged(cur, pipe)}
                 self.pipes[name] = pipe
         short = name.rsplit(".", 1)[-1]
