@@ -2,6 +2,7 @@
 # make test-stack: the compose stack for real, in a private Docker engine.
 #   1. start a private dockerd (own data root and socket; stopped by its PID at the end)
 #   2. build a Debian base with debootstrap (no registry is reachable), then the images
+#      (dbt before Airflow, which copies its dbt from the dbt image)
 #   3. `make up` with a throwaway .env (random secrets, free ports), wait for every healthcheck
 #   4. log in to Airflow's REST API, trigger shopify_daily (embedded demo shop), wait for success
 #   5. check the marts, the dashboard and the docs on 127.0.0.1; tear everything down
@@ -113,7 +114,12 @@ build() {  # quiet, but a failed build still fails the script (pipefail)
     | { grep -v "DEPRECATED\|BuildKit\|environment-variable\|^$" || true; }
 }
 build -t local/postgres:15-test -f scripts/stack/postgres.Dockerfile scripts/stack
-build "${OFFLINE[@]}" -t willows-spoon/airflow:0.1.0 -f airflow/Dockerfile .
+# the dbt image first: the Airflow image copies its dbt venv and project from it (multi-stage),
+# and both from the same BASE_IMAGE (a venv works only beside the interpreter it was made with)
+DBT_IMAGE=willows-spoon/dbt:0.1.0
+build "${OFFLINE[@]}" -t "$DBT_IMAGE" -f dbt/Dockerfile .
+say "built $DBT_IMAGE"
+build "${OFFLINE[@]}" --build-arg DBT_IMAGE="$DBT_IMAGE" -t willows-spoon/airflow:0.1.0 -f airflow/Dockerfile .
 say "built willows-spoon/airflow:0.1.0"
 if [[ -f dashboard/Dockerfile ]]; then
   build -t willows-spoon/dashboard:0.1.0 -f dashboard/Dockerfile .
