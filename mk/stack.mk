@@ -2,11 +2,13 @@
 # See docs/running-on-a-vm.md.
 SPOON_ENV_FILE ?= .env
 COMPOSE ?= SPOON_ENV_FILE=$(SPOON_ENV_FILE) docker compose --env-file $(SPOON_ENV_FILE)
+# the dbt image `make dbt-image` builds and the Airflow image copies (SPOON_DBT_IMAGE in compose)
+DBT_IMAGE ?= $(or $(SPOON_DBT_IMAGE),$(call env_value,SPOON_DBT_IMAGE,willows-spoon/dbt:0.1.0))
 STACK_SERVICES := airflow-apiserver airflow-scheduler airflow-dag-processor airflow-triggerer dashboard docs
 # Ports and the VM's SSH address, for `make airflow-ui` (read from the env file when set there).
 env_value = $(or $(shell sed -n 's/^$(1)=//p' $(SPOON_ENV_FILE) 2>/dev/null | tail -n1),$(2))
 
-.PHONY: airflow-venv airflow-lock dbt-manifest up down logs ps airflow-ui run-dag test-stack
+.PHONY: airflow-venv airflow-lock dbt-manifest up down logs ps airflow-ui run-dag test-stack dbt dbt-image
 
 # Their install steps (.venv-airflow, .venv-compose) are in the Makefile: `make setup` installs both.
 airflow-venv: $(STAMP)/airflow-venv ## Install Airflow 3 + providers + cosmos into .venv-airflow (from the lock)
@@ -25,8 +27,11 @@ dbt-manifest: setup ## Parse the dbt project (dbt/target/manifest.json) so the D
 	@cd dbt && SPOON_DUCKDB_PATH=$${SPOON_DUCKDB_PATH:-/tmp/spoon-parse.duckdb} \
 	  ../$(DBT_VENV)/bin/dbt parse --profiles-dir . --quiet && echo "dbt/target/manifest.json"
 
-up: ## Build the images and start the stack (Airflow, dashboard, docs); waits until healthy
+# the dbt image first: the Airflow image copies its dbt from it, and compose does not order
+# builds between images
+up: ## Build the images (dbt first) and start the stack (Airflow, dashboard, docs); waits until healthy
 	@test -f $(SPOON_ENV_FILE) || { echo "error: no $(SPOON_ENV_FILE): cp .env.example .env and fill in the AIRFLOW_* secrets" >&2; exit 1; }
+	@$(COMPOSE) --profile tools build dbt
 	@$(COMPOSE) up -d --build --wait $(STACK_SERVICES)
 	@$(COMPOSE) ps
 
@@ -50,6 +55,14 @@ airflow-ui: ## Print the SSH tunnel command and the URLs of Airflow, the dashboa
 run-dag: ## Trigger today's run of shopify_daily now (the stack must be up)
 	@$(COMPOSE) exec airflow-scheduler airflow dags unpause shopify_daily >/dev/null
 	@$(COMPOSE) exec airflow-scheduler airflow dags trigger shopify_daily --run-id "manual__$$(date -u +%Y-%m-%dT%H:%M:%S)"
+
+dbt: ## Run dbt in its container on the stack's data and keys, e.g. make dbt ARGS="build -s fct_orders+"
+	@test -f $(SPOON_ENV_FILE) || { echo "error: no $(SPOON_ENV_FILE): cp .env.example .env and fill in the AIRFLOW_* secrets" >&2; exit 1; }
+	@$(COMPOSE) run --rm dbt $(ARGS)
+
+dbt-image: ## Build the dbt image (the Airflow image copies its dbt from it; BASE_IMAGE=... to change the base)
+	@docker build -f dbt/Dockerfile $(if $(BASE_IMAGE),--build-arg BASE_IMAGE=$(BASE_IMAGE)) \
+		-t $(DBT_IMAGE) .
 
 test-stack: ## Build and run the whole stack in a private Docker engine, run the DAG, tear down
 	@bash scripts/stack-test.sh

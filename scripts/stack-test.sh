@@ -2,9 +2,14 @@
 # make test-stack: the compose stack for real, in a private Docker engine.
 #   1. start a private dockerd (own data root and socket; stopped by its PID at the end)
 #   2. build a Debian base with debootstrap (no registry is reachable), then the images
+#      (dbt before Airflow, which copies its dbt from the dbt image)
 #   3. `make up` with a throwaway .env (random secrets, free ports), wait for every healthcheck
 #   4. log in to Airflow's REST API, trigger shopify_daily (embedded demo shop), wait for success
 #   5. check the marts, the dashboard and the docs on 127.0.0.1; tear everything down
+#   6. production mode (tests/stack/test_stack_production.py, pytest + testcontainers): the
+#      same images with SPOON_SOURCE=airbyte, SPOON_WAREHOUSE=snowflake on stand-in
+#      containers (moto, fakesnow with a Snowpipe stand-in, the fake Airbyte API); two runs
+# STACK_MODE=embedded (steps 1-5) or production (1, 2, 6); both by default.
 # If the engine cannot start this fails loudly, unless SPOON_SKIP_STACK=1 (then it only warns).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -16,6 +21,9 @@ SOCK="$ENGINE/docker.sock"
 PIDFILE="$ENGINE/dockerd.pid"
 PROJECT=spoon-stacktest
 BASE_IMAGE=local/debian:bookworm
+MODE="${STACK_MODE:-both}"
+[[ "$MODE" =~ ^(both|embedded|production)$ ]] || {
+  echo "error: STACK_MODE=$MODE: use embedded, production or both (the default)" >&2; exit 2; }
 start=$(date +%s)
 
 say() { printf '\n\033[1m[stack %4ss] %s\033[0m\n' "$(( $(date +%s) - start ))" "$*"; }
@@ -113,7 +121,12 @@ build() {  # quiet, but a failed build still fails the script (pipefail)
     | { grep -v "DEPRECATED\|BuildKit\|environment-variable\|^$" || true; }
 }
 build -t local/postgres:15-test -f scripts/stack/postgres.Dockerfile scripts/stack
-build "${OFFLINE[@]}" -t willows-spoon/airflow:0.1.0 -f airflow/Dockerfile .
+# the dbt image first: the Airflow image copies its dbt venv and project from it (multi-stage),
+# and both from the same BASE_IMAGE (a venv works only beside the interpreter it was made with)
+DBT_IMAGE=willows-spoon/dbt:0.1.0
+build "${OFFLINE[@]}" -t "$DBT_IMAGE" -f dbt/Dockerfile .
+say "built $DBT_IMAGE"
+build "${OFFLINE[@]}" --build-arg DBT_IMAGE="$DBT_IMAGE" -t willows-spoon/airflow:0.1.0 -f airflow/Dockerfile .
 say "built willows-spoon/airflow:0.1.0"
 if [[ -f dashboard/Dockerfile ]]; then
   build -t willows-spoon/dashboard:0.1.0 -f dashboard/Dockerfile .
@@ -121,12 +134,29 @@ fi
 docker images --format '{{.Repository}}:{{.Tag}}  {{.Size}}'
 
 # --- 3. make up with a test .env ----------------------------------------------------------------
-say "writing a test .env and starting the stack (make up)"
 .venv/bin/python scripts/stack/check_stack.py write-env "$ART/test.env"
-make --no-print-directory up SPOON_ENV_FILE="$ART/test.env" COMPOSE="SPOON_ENV_FILE=$ART/test.env ${COMPOSE[*]}"
-say "every service is healthy"
+if [[ "$MODE" != production ]]; then
+  say "writing a test .env and starting the stack (make up)"
+  make --no-print-directory up SPOON_ENV_FILE="$ART/test.env" COMPOSE="SPOON_ENV_FILE=$ART/test.env ${COMPOSE[*]}"
+  say "every service is healthy"
 
-# --- 4./5. run the DAG through the REST API, check what it produced ----------------------------
-say "triggering shopify_daily through the REST API and checking the results"
-SPOON_ENV_FILE="$ART/test.env" .venv/bin/python scripts/stack/check_stack.py check "$ART/test.env" -- "${COMPOSE[@]}"
+  # --- 4./5. run the DAG through the REST API, check what it produced --------------------------
+  say "triggering shopify_daily through the REST API and checking the results"
+  SPOON_ENV_FILE="$ART/test.env" .venv/bin/python scripts/stack/check_stack.py check "$ART/test.env" -- "${COMPOSE[@]}"
+  say "stack test passed (embedded)"
+  stack down -v --remove-orphans >/dev/null 2>&1
+else
+  say "building the stack's images (make up builds them in the embedded mode)"
+  stack --profile tools build -q dbt && stack build -q
+fi
+
+# --- 6. production mode, from pytest with testcontainers -------------------------------------------
+if [[ "$MODE" != embedded ]]; then
+  say "production mode: the stack on Airbyte, S3, Snowpipe and Snowflake stand-ins (two DAG runs)"
+  SPOON_STACK_PRODUCTION=1 SPOON_STACK_DIR="$ART" SPOON_STACK_BASE_ENV="$ART/test.env" \
+    SPOON_STACK_WHEELHOUSE="$ART/wheelhouse" TESTCONTAINERS_RYUK_DISABLED=true \
+    .venv/bin/pytest -q -s -p no:cacheprovider tests/stack \
+    || die "the production stack test failed (logs: $ART/prod/)"
+  say "stack test passed (production)"
+fi
 say "stack test passed"

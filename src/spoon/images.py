@@ -1,6 +1,7 @@
 """Paths inside the Docker images: their one home on the Python side.
 
-airflow/Dockerfile and dashboard/Dockerfile build these folders and compose.yaml mounts the
+airflow/Dockerfile, dbt/Dockerfile and dashboard/Dockerfile build these folders (the Airflow
+image copies the dbt venv and project from the dbt image) and compose.yaml mounts the
 volumes on them; those files cannot import Python, so they write the same paths literally and
 tests/unit/compose checks that they agree with `CONTAINER_SETTINGS` below. Python code that
 needs a path inside an image (a default it looks for) takes it from here.
@@ -10,13 +11,13 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-#: the working directory of both images; `repo_path` finds dbt/ etc. here in the Airflow one
+#: the working directory of the images; `repo_path` finds dbt/ etc. here in the Airflow one
 SPOON_HOME = PurePosixPath("/opt/spoon")
 #: the `spoon-data` volume: warehouse, docs, truth files, the dashboard's refresh file
 DATA_DIR = SPOON_HOME / "data"
-#: the dbt project with its parsed manifest (Airflow image)
+#: the dbt project with its parsed manifest and profiles.yml (dbt image, copied into Airflow's)
 DBT_PROJECT_DIR = SPOON_HOME / "dbt"
-#: dbt's own virtualenv (Airflow image)
+#: dbt's own virtualenv (dbt image, copied into Airflow's: same base image, same interpreter)
 DBT_VENV = PurePosixPath("/opt/dbt-venv")
 #: Airflow's home: DAGs, logs and the Simple auth manager's password file
 AIRFLOW_HOME = PurePosixPath("/opt/airflow")

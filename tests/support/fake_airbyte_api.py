@@ -542,11 +542,13 @@ class _Handler(BaseHTTPRequestHandler):
 
 
 class FakeAirbyteServer(ThreadedServer):
-    """Runs a `FakeAirbyte` on 127.0.0.1 in a background thread."""
+    """Runs a `FakeAirbyte` on 127.0.0.1 (or `host`:`port`) in a background thread."""
 
-    def __init__(self, fake: FakeAirbyte | None = None) -> None:
+    def __init__(
+        self, fake: FakeAirbyte | None = None, host: str = "127.0.0.1", port: int = 0
+    ) -> None:
         self.fake = fake or FakeAirbyte()
-        super().__init__(_Handler, self.fake)
+        super().__init__(_Handler, self.fake, host, port)
 
     @property
     def url(self) -> str:

@@ -1,6 +1,8 @@
 """A fakesnow server that reads an S3 stage from a local moto server, run as a script:
 
-    python fakesnow_s3.py PORT S3_ENDPOINT
+    python fakesnow_s3.py PORT S3_ENDPOINT [HOST]
+
+(HOST: 127.0.0.1 unless given; the production stack test's container listens on 0.0.0.0)
 
 fakesnow 0.12 runs COPY on DuckDB, which cannot load its httpfs extension offline; here
 DuckDB reads `s3://` through s3fs (pointed at moto) instead. Two things Snowpipe's COPY
@@ -106,11 +108,12 @@ def _lister(fs: Any) -> Any:
 
 def main() -> None:
     port, endpoint = int(sys.argv[1]), sys.argv[2]
+    host = sys.argv[3] if len(sys.argv) > 3 else "127.0.0.1"
     install(fs_server.shared_fs.duck_conn, endpoint)
     stop = threading.Event()
     signal.signal(signal.SIGTERM, lambda *_: stop.set())
     signal.signal(signal.SIGINT, lambda *_: stop.set())
-    with _serve(port=port, host="127.0.0.1"):
+    with _serve(port=port, host=host):
         stop.wait()
 
 

@@ -8,11 +8,18 @@ from typing import Any, Self
 
 
 class ThreadedServer:
-    """Serves `handler` (given the attribute `fake`) on a free port of 127.0.0.1."""
+    """Serves `handler` (given the attribute `fake`) on a free port of 127.0.0.1 (or on
+    `host`:`port`, as a stand-in container does)."""
 
-    def __init__(self, handler: type[BaseHTTPRequestHandler], fake: Any) -> None:
+    def __init__(
+        self,
+        handler: type[BaseHTTPRequestHandler],
+        fake: Any,
+        host: str = "127.0.0.1",
+        port: int = 0,
+    ) -> None:
         bound = type("Handler", (handler,), {"fake": fake})
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), bound)
+        self._server = ThreadingHTTPServer((host, port), bound)
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
     @property

@@ -157,9 +157,32 @@ def test_compose_takes_the_deployed_image_tags() -> None:
     """deploy.yml sets these variables on the VM; compose.yaml must read them."""
     compose = (REPO / "compose.yaml").read_text()
     deploy = (GITHUB / "workflows" / "deploy.yml").read_text()
-    for var in ("SPOON_AIRFLOW_IMAGE", "SPOON_DASHBOARD_IMAGE"):
+    for var in ("SPOON_AIRFLOW_IMAGE", "SPOON_DASHBOARD_IMAGE", "SPOON_DBT_IMAGE"):
         assert var in deploy
         assert re.search(rf"image: \$\{{{var}:-[^}}]+\}}", compose), var
+
+
+def test_deploy_builds_the_dbt_image_first_and_the_airflow_image_from_it() -> None:
+    """One dbt build serves the nightly run and `docker compose run --rm dbt`: the Airflow
+    image copies its dbt from the commit's dbt image (airflow/Dockerfile's DBT_IMAGE)."""
+    doc = load(GITHUB / "workflows" / "deploy.yml")
+    jobs = doc["jobs"]
+    dbt = jobs["dbt-image"]
+    dbt_run = "\n".join(s.get("run", "") for s in dbt["steps"])
+    assert "--file dbt/Dockerfile" in dbt_run
+    assert re.search(r'repo="\$\{REGISTRY\}/\$\{GITHUB_REPOSITORY,,\}/dbt"', dbt_run)
+    assert 'docker push "${repo}:sha-${GITHUB_SHA}"' in dbt_run
+    assert dbt["permissions"] == jobs["images"]["permissions"]
+    assert jobs["images"]["needs"] == "dbt-image"
+    matrix = {e["name"]: e for e in jobs["images"]["strategy"]["matrix"]["include"]}
+    assert matrix["airflow"]["dbt"] is True and matrix["dashboard"]["dbt"] is False
+    (build,) = [s for s in jobs["images"]["steps"] if "docker build" in s.get("run", "")]
+    assert build["env"]["USES_DBT"] == "${{ matrix.dbt }}"
+    assert '--build-arg "DBT_IMAGE=${prefix}/dbt:sha-${GITHUB_SHA}"' in build["run"]
+    assert '"${args[@]}"' in build["run"]
+    deploy = "\n".join(s.get("run", "") for s in jobs["deploy"]["steps"])
+    assert '"${prefix}/dbt:sha-${GITHUB_SHA}"' in deploy
+    assert "docker compose --profile tools pull --quiet dbt" in deploy
 
 
 def test_env_profiles_for_the_vm_hold_placeholders_only() -> None:

@@ -12,7 +12,7 @@ from spoon import images
 
 from .conftest import COMPOSE_FILE, REPO
 
-DOCKERFILES = [REPO / "airflow" / "Dockerfile", REPO / "dashboard" / "Dockerfile"]
+DOCKERFILES = [REPO / name / "Dockerfile" for name in ("airflow", "dbt", "dashboard")]
 ROOTS = [
     images.SPOON_HOME,
     images.DBT_VENV,
@@ -47,7 +47,10 @@ def test_container_settings_are_the_paths_of_spoon_images(where: str, env: dict)
     assert given == {k: images.CONTAINER_SETTINGS[k] for k in given}, where
 
 
-@pytest.mark.parametrize("path", [COMPOSE_FILE, *DOCKERFILES, REPO / "airflow" / "entrypoint.sh"])
+ENTRYPOINTS = [REPO / name / "entrypoint.sh" for name in ("airflow", "dbt")]
+
+
+@pytest.mark.parametrize("path", [COMPOSE_FILE, *DOCKERFILES, *ENTRYPOINTS])
 def test_every_opt_path_is_under_a_known_root(path: Path) -> None:
     found = re.findall(r"/opt/[\w./-]*", path.read_text())
     unknown = [p for p in found if not any(p == str(r) or p.startswith(f"{r}/") for r in ROOTS)]

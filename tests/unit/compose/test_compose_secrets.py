@@ -3,7 +3,9 @@
 The test .env sets every secret a deployment may hold to a value of its own; a service may
 see exactly the secrets its job needs, and nobody the Snowflake admin's password, Airbyte's
 S3 writer keys or the Shopify token. The Snowflake keys come from read-only mounts of the
-host folder SPOON_HOST_KEYS_DIR: dashboard/ (the reporter's) and airflow/ (the pipeline's).
+host folder SPOON_HOST_KEYS_DIR: dashboard/ (the reporter's) and airflow/ (the pipeline's,
+which the ad-hoc `dbt` service shares for the transformer's key). Every profile is resolved
+(`--profile "*"`), so the `tools` services are checked like the others.
 """
 
 from __future__ import annotations
@@ -35,9 +37,11 @@ NEEDS: dict[str, set[str]] = {
     },
     "dashboard": {"SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"},
     "docs": set(),
+    # `docker compose run --rm dbt …`: the transformer's passphrase, nothing else
+    "dbt": {"SPOON_SNOWFLAKE_PRIVATE_KEY_PASSPHRASE"},
 }
 #: service -> the subfolder of SPOON_HOST_KEYS_DIR it gets (read-only)
-KEY_FOLDERS = {"dashboard": "dashboard", "airflow-scheduler": "airflow"}
+KEY_FOLDERS = {"dashboard": "dashboard", "airflow-scheduler": "airflow", "dbt": "airflow"}
 NOBODY = {
     "SPOON_SNOWFLAKE_ADMIN_PASSWORD",
     "SPOON_SHOPIFY_ACCESS_TOKEN",
@@ -66,7 +70,7 @@ def config(
     env["AIRFLOW_FERNET_KEY"] = test_secrets["AIRFLOW_FERNET_KEY"]
     env.update(SPOON_HOST_KEYS_DIR=str(keys), SPOON_WAREHOUSE="snowflake", SPOON_ENV="prod")
     (project / ".env").write_text("".join(f"{k}={v}\n" for k, v in env.items()))
-    out = compose("config", "--format", "json")
+    out = compose("--profile", "*", "config", "--format", "json")
     assert out.returncode == 0, out.stderr
     resolved = dict(json.loads(out.stdout))
     resolved["_env"] = env
@@ -124,7 +128,7 @@ def test_settings_passed_by_name_are_real_settings(config: dict[str, Any]) -> No
         spoon = {k for k in (svc.get("environment") or {}) if k.startswith("SPOON_")}
         assert spoon <= known, f"{name}: {sorted(spoon - known)} are no settings"
     # what the DAG and the dashboard need in Snowflake mode reaches them
-    for name in ("airflow-scheduler", "dashboard"):
+    for name in ("airflow-scheduler", "dashboard", "dbt"):
         env = _environment(config["services"][name])
         assert env["SPOON_WAREHOUSE"] == "snowflake" and env["SPOON_ENV"] == "prod", name
 

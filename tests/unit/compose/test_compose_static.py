@@ -124,7 +124,7 @@ def test_image_tags_are_pinned(raw: dict[str, Any]) -> None:
         image = re.sub(r"^\$\{\w+:-(.+)\}$", r"\1", svc.get("image", ""))  # ${VAR:-default}
         assert re.fullmatch(r"[\w./-]+:[\w.-]+", image), f"{name}: {image!r} has no tag"
         assert not image.endswith(":latest"), name
-    for dockerfile in ("airflow/Dockerfile",):
+    for dockerfile in ("airflow/Dockerfile", "dbt/Dockerfile"):
         text = (REPO / dockerfile).read_text()
         (base,) = re.findall(r"^ARG BASE_IMAGE=(\S+)$", text, re.M)
         assert re.fullmatch(r"[\w./-]+:\d[\w.-]*", base), f"{dockerfile}: unpinned base {base}"
