@@ -8,7 +8,6 @@ publish steps replace their output atomically.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any
@@ -69,7 +68,7 @@ def mart_row_counts(names: list[str], settings: Settings | None = None) -> dict[
         import duckdb
 
         with duckdb.connect(str(s.duckdb_path), read_only=True) as con:
-            return _count_marts(con.cursor(), "", MARTS_SCHEMA, names, lambda t: f'marts."{t}"')
+            return _count_marts(con.cursor(), "", MARTS_SCHEMA, names)
     from spoon import names as nm
     from spoon.setup.connection import connect_transformer
 
@@ -78,17 +77,13 @@ def mart_row_counts(names: list[str], settings: Settings | None = None) -> dict[
     con = connect_transformer(s)
     try:
         upper = [n.upper() for n in names]
-        counts = _count_marts(
-            con.cursor(), database, schema, upper, lambda t: f'"{database}"."{schema}"."{t}"'
-        )
+        counts = _count_marts(con.cursor(), database, schema, upper)
     finally:
         con.close()
     return {name: counts[name.upper()] for name in names}
 
 
-def _count_marts(
-    cur: Any, database: str, schema: str, tables: list[str], qualified: Callable[[str], str]
-) -> dict[str, int]:
+def _count_marts(cur: Any, database: str, schema: str, tables: list[str]) -> dict[str, int]:
     """Count each table of `schema` (DB-API cursor); fail naming the tables that are missing."""
     catalog = f"{database}.information_schema" if database else "information_schema"
     cur.execute(f"select table_name from {catalog}.tables where table_schema = '{schema}'")
@@ -101,7 +96,8 @@ def _count_marts(
         )
     counts: dict[str, int] = {}
     for table in tables:
-        cur.execute(f"select count(*) from {qualified(table)}")
+        quoted = ".".join(f'"{part}"' for part in (database, schema, table) if part)
+        cur.execute(f"select count(*) from {quoted}")
         row = cur.fetchone()
         counts[table] = int(row[0]) if row else 0
     return counts
