@@ -10,11 +10,14 @@ from __future__ import annotations
 import json
 from datetime import date, datetime
 from pathlib import Path
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from spoon.errors import SpoonError
 from spoon.files import atomic_write
 from spoon.settings import Settings, load_settings
+
+MARTS_SCHEMA = "marts"  # dbt's marts/ folder builds into this schema
 
 
 def local_day(moment: datetime, timezone: str) -> date:
@@ -58,26 +61,45 @@ def source_freshness(settings: Settings | None = None) -> str:
 
 
 def mart_row_counts(names: list[str], settings: Settings | None = None) -> dict[str, int]:
-    """Rows of each mart (embedded warehouse); a missing mart is an error."""
+    """Rows of each mart in the warehouse dbt just built (DuckDB, or Snowflake as the
+    transformer); a missing mart is an error."""
     s = settings or load_settings()
-    if s.warehouse != "duckdb":
-        return {}  # dbt's tests on each model already ran against Snowflake
-    import duckdb
+    if s.warehouse == "duckdb":
+        import duckdb
 
+        with duckdb.connect(str(s.duckdb_path), read_only=True) as con:
+            return _count_marts(con.cursor(), "", MARTS_SCHEMA, names)
+    from spoon import names as nm
+    from spoon.setup.connection import connect_transformer
+
+    database = nm.snowflake_names(s).analytics_db
+    schema = MARTS_SCHEMA.upper()
+    con = connect_transformer(s)
+    try:
+        upper = [n.upper() for n in names]
+        counts = _count_marts(con.cursor(), database, schema, upper)
+    finally:
+        con.close()
+    return {name: counts[name.upper()] for name in names}
+
+
+def _count_marts(cur: Any, database: str, schema: str, tables: list[str]) -> dict[str, int]:
+    """Count each table of `schema` (DB-API cursor); fail naming the tables that are missing."""
+    catalog = f"{database}.information_schema" if database else "information_schema"
+    cur.execute(f"select table_name from {catalog}.tables where table_schema = '{schema}'")
+    present = {row[0] for row in cur.fetchall()}
+    missing = sorted(set(tables) - present)
+    if missing:
+        where = f"{database}.{schema}" if database else schema
+        raise SpoonError(
+            f"marts missing in {where} after dbt: {', '.join(missing)}; see the dbt tasks"
+        )
     counts: dict[str, int] = {}
-    with duckdb.connect(str(s.duckdb_path), read_only=True) as con:
-        present = {
-            row[0]
-            for row in con.execute(
-                "select table_name from information_schema.tables where table_schema = 'marts'"
-            ).fetchall()
-        }
-        missing = sorted(set(names) - present)
-        if missing:
-            raise SpoonError(f"marts missing after dbt: {', '.join(missing)}; see the dbt tasks")
-        for name in names:
-            row = con.execute(f'select count(*) from marts."{name}"').fetchone()
-            counts[name] = int(row[0]) if row else 0
+    for table in tables:
+        quoted = ".".join(f'"{part}"' for part in (database, schema, table) if part)
+        cur.execute(f"select count(*) from {quoted}")
+        row = cur.fetchone()
+        counts[table] = int(row[0]) if row else 0
     return counts
 
 

@@ -126,3 +126,15 @@ def connect_loader(settings: Settings) -> Any:
         role=names.loader_role,
         warehouse=names.loading_wh,
     )
+
+
+def connect_transformer(settings: Settings) -> Any:
+    """dbt's identity: the TRANSFORMER service user on the TRANSFORMING warehouse."""
+    names = nm.snowflake_names(settings)
+    return connect_service(
+        settings,
+        user=names.transformer_user,
+        key_path=nm.transformer_key_path(settings),
+        role=names.transformer_role,
+        warehouse=names.transforming_wh,
+    )

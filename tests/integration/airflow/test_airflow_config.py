@@ -89,3 +89,19 @@ def test_refresh_file_is_replaced_atomically(tmp_path: Path) -> None:
     assert stamp["run_id"] == "run-2" and stamp["rows"] == {"fct_sales": 4}
     assert datetime.fromisoformat(stamp["refreshed_at"]).tzinfo is not None
     assert [p.name for p in target.parent.iterdir()] == ["dashboard-refresh.json"]
+
+
+def test_mart_row_counts_on_duckdb(tmp_path: Path) -> None:
+    """Counted in the `marts` schema only; a mart found elsewhere is named as missing."""
+    import duckdb
+
+    path = tmp_path / "warehouse.duckdb"
+    with duckdb.connect(str(path)) as con:
+        con.execute("create schema marts; create schema staging")
+        con.execute("create table marts.fct_sales as select * from range(3)")
+        con.execute("create table marts.dim_shops (id int)")
+        con.execute("create table staging.rpt_growth as select 1 as id")
+    s = load_settings(warehouse="duckdb", duckdb_path=path)
+    assert tasks.mart_row_counts(["fct_sales", "dim_shops"], s) == {"fct_sales": 3, "dim_shops": 0}
+    with pytest.raises(SpoonError, match=r"marts missing in marts after dbt: rpt_growth;"):
+        tasks.mart_row_counts(["fct_sales", "rpt_growth"], s)
